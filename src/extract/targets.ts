@@ -1,0 +1,409 @@
+import type { Op, Rules } from '../rules/index.js';
+import { alternation } from '../rules/compiled.js';
+import { cnToNumber } from '../segment/index.js';
+import type { Item, ItemKind, Plan, Table } from '../segment/types.js';
+
+/** A numeric or qualitative commitment, with its span in the normalized text. */
+export interface TargetFact {
+  item: number | null;
+  table: number | null;
+  indicator: string;
+  op: Op;
+  value: number | null;
+  value2: number | null;
+  unit: string | null;
+  /** deadline year written in the text (or the table column's year) */
+  year: number | null;
+  baseline: number | null;
+  baselineYear: number | null;
+  kind: ItemKind;
+  start: number;
+  end: number;
+  ruleId: string;
+}
+
+interface ValueHit {
+  start: number; // of the number
+  end: number; // after unit + after-comparator
+  numEnd: number;
+  value: number;
+  value2: number | null;
+  unit: string;
+  unitEnd: number;
+  afterOp: Op | null;
+  cn: boolean;
+  scope: boolean;
+  count: boolean;
+}
+
+interface Model {
+  valueRe: RegExp;
+  units: Map<string, { normal: string; count: boolean; scope: boolean }>;
+  beforeWords: Array<{ word: string; op: Op; id: string }>;
+  afterRe: RegExp;
+  afterOps: Map<string, Op>;
+  qualitative: Array<{ words: string[]; op: Op }>;
+  leadRe: RegExp;
+  trailRe: RegExp;
+  verbEndRe: RegExp;
+  verbOnlyRe: RegExp;
+  clauseEnd: RegExp;
+  reviewSentence: RegExp;
+}
+
+const cache = new WeakMap<Rules, Model>();
+const NUM = '(?:\\d+(?:\\.\\d+)?|[一二两三四五六七八九十百千]+)';
+
+function model(rules: Rules): Model {
+  const hit = cache.get(rules);
+  if (hit) return hit;
+  const units = new Map(rules.measureUnits.units.map((u) => [u.text, { normal: u.normal, count: u.count, scope: u.scope }]));
+  const unitAlt = alternation([...units.keys()]);
+  const valueRe = new RegExp(
+    `(?<![\\dA-Za-z.\\/])(?<v1>${NUM})(?:\\s*(?:-|—|–|~|～|至|到)\\s*(?<v2>${NUM}))?\\s*(?<unit>${unitAlt})`,
+    'gu',
+  );
+  const beforeWords = rules.comparators.before
+    .flatMap((b) => b.words.map((word) => ({ word, op: b.op, id: b.id })))
+    .sort((a, b) => b.word.length - a.word.length);
+  const afterOps = new Map<string, Op>();
+  for (const a of rules.comparators.after) for (const w of a.words) afterOps.set(w, a.op);
+  const ind = rules.indicators;
+  const m: Model = {
+    valueRe,
+    units,
+    beforeWords,
+    afterRe: new RegExp(`^\\s*(${alternation([...afterOps.keys()])})`, 'u'),
+    afterOps,
+    qualitative: rules.comparators.qualitative,
+    leadRe: new RegExp(`^(?:(?:到|至|在|于)?20\\d\\d年(?:底|末|前)?[，,]?|${alternation(ind.lead_words)})+`, 'u'),
+    trailRe: new RegExp(`(?:${alternation(ind.trail_words)})+$`, 'u'),
+    verbEndRe: new RegExp(`(?:${alternation(ind.action_verbs)})$`, 'u'),
+    verbOnlyRe: new RegExp(`^(?:${alternation(ind.action_verbs)})*$`, 'u'),
+    clauseEnd: new RegExp(ind.clause_end, 'u'),
+    reviewSentence: new RegExp(rules.sections.review_sentences.join('|'), 'u'),
+  };
+  cache.set(rules, m);
+  return m;
+}
+
+const toNumber = (s: string): number | null => (/^\d/.test(s) ? Number(s) : cnToNumber(s));
+
+/** Years written as deadlines in a sentence: [offset, year]. Baselines (以2020年为基数) and periods (2021-2035年) are not deadlines. */
+function deadlines(s: string, plan: Plan): Array<{ at: number; year: number }> {
+  const out: Array<{ at: number; year: number }> = [];
+  for (const m of s.matchAll(/(?<![\d\-—–~])((?:19|20)\d\d)\s*年(?:底|末|前|年底)?(?![\d]|[-—–~至到]\d|为基|基础|起|以来|的|度)/gu)) {
+    const y = Number(m[1]);
+    const pre = s.slice(Math.max(0, m.index! - 2), m.index!);
+    if (/以|比$/.test(pre)) continue;
+    if (plan.period && y < plan.period[0]) continue;
+    out.push({ at: m.index!, year: y });
+  }
+  for (const m of s.matchAll(/“?十[四五六]五”?(?:期末|末)/gu)) if (plan.period) out.push({ at: m.index!, year: plan.period[1] });
+  return out.sort((a, b) => a.at - b.at);
+}
+
+function baselineOf(s: string): number | null {
+  const m = /以\s*((?:19|20)\d\d)\s*年为基[数准]|在\s*((?:19|20)\d\d)\s*年(?:的)?基础上|比\s*((?:19|20)\d\d)\s*年/u.exec(s);
+  return m ? Number(m[1] ?? m[2] ?? m[3]) : null;
+}
+
+/** Value hits in a sentence, with the exclusions that make a number not a commitment. */
+function valueHits(s: string, md: Model): ValueHit[] {
+  const hits: ValueHit[] = [];
+  md.valueRe.lastIndex = 0;
+  for (const m of s.matchAll(md.valueRe)) {
+    const g = m.groups!;
+    const v1s = g.v1!;
+    const unitText = g.unit!;
+    const u = md.units.get(unitText)!;
+    const start = m.index!;
+    const unitEnd = start + m[0].length;
+    const cn = !/^\d/.test(v1s);
+    const value = toNumber(v1s);
+    const value2 = g.v2 ? toNumber(g.v2) : null;
+    if (value === null) continue;
+    // years and dates
+    if (!cn && /^(?:19|20)\d\d$/.test(v1s) && (unitText === '年' || /^[年月]/.test(s.slice(start + v1s.length)))) continue;
+    const prev = s.slice(Math.max(0, start - 1), start);
+    const prev2 = s.slice(Math.max(0, start - 2), start);
+    if (prev === '每' || prev === '第' || prev2 === '每个' || /[《]/.test(prev)) continue;
+    // inside 《…》
+    const open = s.lastIndexOf('《', start);
+    if (open >= 0 && s.indexOf('》', open) > start) continue;
+    // 十四五, 个月 as 个 + 月, 一个 without a comparator…
+    const after = s.slice(unitEnd);
+    if (unitText === '个' && /^月/.test(after)) continue;
+    if (u.count && !cn && /^[\u4e00-\u9fa5]{1,4}的/u.test(after) && !/^(?:以上|以下|左右)/.test(after)) continue;
+    let afterOp: Op | null = null;
+    let end = unitEnd;
+    const am = md.afterRe.exec(after);
+    if (am) {
+      afterOp = md.afterOps.get(am[1]!)!;
+      end = unitEnd + am[0].length;
+    }
+    // age/period units scope a population: 0-6岁儿童, 3岁以下婴幼儿
+    if (u.scope && afterOp && /^[\u4e00-\u9fa5]/u.test(s.slice(end)) && !/^[，,。；]/.test(s.slice(end))) continue;
+    hits.push({ start, end, numEnd: start + v1s.length, value, value2, unit: u.normal, unitEnd, afterOp, cn, scope: u.scope, count: u.count });
+  }
+  return hits;
+}
+
+function beforeComparator(s: string, at: number, md: Model): { op: Op; start: number; id: string } | null {
+  let p = at;
+  while (p > 0 && /[\s分别均都各在]/.test(s[p - 1]!)) {
+    // 分别/均/各 sit between the comparator and the number
+    if (s.slice(p - 2, p) === '分别') p -= 2;
+    else p--;
+  }
+  for (const b of md.beforeWords) {
+    if (s.slice(p - b.word.length, p) === b.word) return { op: b.op, start: p - b.word.length, id: b.id };
+  }
+  return null;
+}
+
+const STRONG: Array<[RegExp, Op]> = [
+  [/至少|不少于|不低于/u, '>='],
+  [/不超过|不高于/u, '<='],
+];
+
+function combineOps(before: Op | null, after: Op | null, range: boolean): Op {
+  if (range) return 'range';
+  if (before === 'down' || before === 'up') return before;
+  if (after) return after;
+  if (before) return before;
+  return '=';
+}
+
+const splitList = (s: string): string[] => {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    if ('（(“《'.includes(ch)) depth++;
+    if ('）)”》'.includes(ch)) depth = Math.max(0, depth - 1);
+    if (depth === 0 && (ch === '、' || ch === '和' || ch === '及' || ch === '与') && cur) {
+      out.push(cur);
+      cur = '';
+      continue;
+    }
+    cur += ch;
+  }
+  if (cur) out.push(cur);
+  return out;
+};
+
+function cleanIndicator(s: string, md: Model): string {
+  let t = s.replace(/\s+/g, '');
+  for (let k = 0; k < 3; k++) {
+    t = t.replace(md.leadRe, '').replace(md.trailRe, '');
+    t = t.replace(/^[，,、：:（）()]+|[，,、：:]+$/gu, '');
+  }
+  return t;
+}
+
+export interface ExtractContext {
+  rules: Rules;
+  plan: Plan;
+  cut: (s: string) => string[];
+}
+
+/** Targets in one item's prose. */
+export function extractItemTargets(item: Item, ctx: ExtractContext): TargetFact[] {
+  if (item.review) return [];
+  const md = model(ctx.rules);
+  const out: TargetFact[] = [];
+  const text = item.text;
+  // sentences
+  const sentRe = /[^。；;！？!?]+[。；;！？!?]?/gu;
+  for (const sm of text.matchAll(sentRe)) {
+    const s = sm[0];
+    const sOff = item.bodyStart + sm.index!;
+    if (md.reviewSentence.test(s)) continue;
+    const hits = valueHits(s, md);
+    if (!hits.length) continue;
+    const years = deadlines(s, ctx.plan);
+    const baseYear = baselineOf(s);
+    const used = new Set<number>();
+    for (let h = 0; h < hits.length; h++) {
+      if (used.has(h)) continue;
+      const hit = hits[h]!;
+      // a list of values: X、Y和Z
+      const group = [hit];
+      let k = h + 1;
+      while (k < hits.length && /^[\s、，,和及与]*$/.test(s.slice(group[group.length - 1]!.end, hits[k]!.start)) && hits[k]!.unit === hit.unit) {
+        group.push(hits[k]!);
+        k++;
+      }
+      const bc = beforeComparator(s, hit.start, md);
+      if (hit.scope && !bc) continue;
+      if (hit.cn && !bc && !/[各每至少]$/.test(s.slice(0, hit.start).replace(/每[年周月天日]$/, '每'))) {
+        if (!/(?:每[年周月天日]|各)$/.test(s.slice(0, hit.start))) continue;
+      }
+      group.forEach((_, i) => used.add(h + i));
+      // clause before the value (or its comparator)
+      const anchor = bc ? bc.start : hit.start;
+      let cs = anchor;
+      while (cs > 0 && !md.clauseEnd.test(s[cs - 1]!)) cs--;
+      let beforeRaw = s.slice(cs, anchor);
+      let op: Op | null = bc?.op ?? null;
+      let opId = bc?.id ?? null;
+      if (!op) {
+        for (const [re, o] of STRONG) {
+          const mm = re.exec(beforeRaw);
+          if (mm) {
+            op = o;
+            beforeRaw = beforeRaw.slice(0, mm.index) + beforeRaw.slice(mm.index + mm[0].length);
+            opId = 'cmp.clause';
+            break;
+          }
+        }
+      }
+      const lastAfter = group[group.length - 1]!.afterOp;
+      const distributive = /分别|各$|均|都/.test(s.slice(cs, hit.start)) || group.length > 1;
+      let before = cleanIndicator(beforeRaw.replace(/分别|均|都/g, ''), md);
+      // indicator words after the value: 建设30家普惠性托育机构, 30%的社区提供…
+      const lastHit = group[group.length - 1]!;
+      let ae = lastHit.end;
+      while (ae < s.length && !md.clauseEnd.test(s[ae]!) && s[ae] !== '、') ae++;
+      let afterText = s.slice(lastHit.end, ae).replace(/^的/, '').replace(/等$/, '');
+      afterText = afterText.replace(/\s+/g, '');
+      let names: string[];
+      const verbOnly = md.verbOnlyRe.test(before);
+      if (verbOnly || md.verbEndRe.test(before)) {
+        const stem = before.replace(md.verbEndRe, '').replace(md.trailRe, '');
+        names = [cleanIndicator(stem + afterText, md)];
+      } else if (!before) {
+        names = [cleanIndicator(afterText, md)];
+      } else if (distributive) {
+        names = splitList(before).map((x) => cleanIndicator(x, md));
+      } else names = [before];
+      names = names.filter(Boolean);
+      if (!names.length) continue;
+      // suffix sharing: 新生儿、婴儿和5岁以下儿童死亡率 → 新生儿死亡率…
+      if (names.length > 1) {
+        const toks = ctx.cut(names[names.length - 1]!);
+        const head = toks[toks.length - 1] ?? '';
+        if (/[率数比]$/.test(head) && head.length >= 2)
+          names = names.map((n, i) => (i < names.length - 1 && !n.endsWith(head.slice(-1)) ? n + head : n));
+      }
+      const rangeOp = hit.value2 !== null;
+      const quoteStart = sOff + (verbOnly || !before ? hit.start : cs + (beforeRaw.length - beforeRaw.trimStart().length));
+      const quoteEnd = sOff + (verbOnly || !before ? ae : lastHit.end);
+      const yearFor = (at: number) => {
+        const prior = years.filter((y) => y.at < at);
+        return prior.length ? prior[prior.length - 1]!.year : years.find((y) => y.at > at && y.at < lastHit.end + 12)?.year ?? null;
+      };
+      const ruleId = `target.${distributive ? 'list' : 'value'}${opId ? '+' + opId : ''}`;
+      const emit = (name: string, v: ValueHit) => {
+        const before2 = v === hit ? bc?.op ?? op : op;
+        out.push({
+          item: item.idx,
+          table: null,
+          indicator: name,
+          op: before2 === 'down' || before2 === 'up' ? before2 : combineOps(before2, lastAfter ?? v.afterOp, v.value2 !== null),
+          value: v.value,
+          value2: v.value2,
+          unit: v.unit,
+          year: yearFor(v.start),
+          baseline: null,
+          baselineYear: baseYear,
+          kind: item.kind,
+          start: quoteStart,
+          end: Math.max(quoteEnd, quoteStart + 1),
+          ruleId,
+        });
+      };
+      if (group.length > 1 && names.length === group.length) group.forEach((v, i) => emit(names[i]!, v));
+      else if (group.length > 1) group.forEach((v) => emit(names.join('、'), v));
+      else if (names.length > 1) names.forEach((n) => emit(n, hit));
+      else emit(names[0]!, hit);
+      void rangeOp;
+    }
+  }
+  return out;
+}
+
+/** Table rows: indicator cell + target column (the plan's own, not another region's). */
+export function extractTableTargets(table: Table, ctx: ExtractContext): TargetFact[] {
+  const md = model(ctx.rules);
+  const plan = ctx.plan;
+  const header = table.header.map((c) => c.text.replace(/\s+/g, ''));
+  const ncol = Math.max(header.length, ...table.rows.map((r) => r.cells.length));
+  let indCol = header.findIndex((h) => /指标|项目|内容/.test(h));
+  if (indCol < 0) indCol = header.length ? 1 : 1;
+  const yearCols = header.map((h, i) => ({ i, year: Number(/((?:19|20)\d\d)/.exec(h)?.[1] ?? NaN), h })).filter((x) => !Number.isNaN(x.year));
+  const region = (plan.region ?? '').replace(/[市县区]$/, '');
+  const otherRegion = (h: string) => {
+    const m = /(?:19|20)\d\d年?(.+?)(?:目标|完成情况|现状|基数|值)?$/u.exec(h);
+    const name = m?.[1]?.replace(/年|目标值?|完成情况|现状|基数|预期|值/g, '') ?? '';
+    return !!name && !!region && !name.includes(region) && !region.includes(name);
+  };
+  const start = plan.period?.[0] ?? 0;
+  const targetCols = yearCols.filter((c) => (c.year >= start || /目标/.test(c.h)) && !/完成|现状|基数|基期/.test(c.h) && !otherRegion(c.h));
+  let targetCol = targetCols.length ? targetCols[targetCols.length - 1]! : yearCols.length ? yearCols[yearCols.length - 1]! : { i: ncol - 1, year: NaN, h: '' };
+  if (targetCols.length > 1) targetCol = targetCols.find((c) => region && c.h.includes(region)) ?? targetCols[0]!;
+  const baseCol = yearCols.find((c) => c !== targetCol && (c.year < start || /完成|现状|基数|基期/.test(c.h)));
+  const out: TargetFact[] = [];
+  for (const row of table.rows) {
+    const ind = row.cells[indCol];
+    const cell = row.cells[targetCol.i];
+    if (!ind || !ind.text) continue;
+    const raw = (cell?.text ?? '').replace(/\s+/g, '');
+    if (!raw || raw === '-' || raw === '—') continue;
+    const um = /^(.*?)[（(]([^（）()]{1,8})[）)]$/u.exec(ind.text.replace(/\s+/g, ''));
+    let indicator = ind.text.replace(/\s+/g, '');
+    let unit: string | null = null;
+    if (um && md.units.has(um[2]!) ) {
+      indicator = um[1]!;
+      unit = md.units.get(um[2]!)!.normal;
+    } else if (um && /^[%％‰]|万人|人|个|所|岁/.test(um[2]!)) {
+      indicator = um[1]!;
+      unit = um[2]!.replace('％', '%');
+    }
+    const parsed = parseCell(raw, md);
+    if (!unit && parsed.unit) unit = parsed.unit;
+    const baseCell = baseCol ? row.cells[baseCol.i]?.text.replace(/\s+/g, '') : undefined;
+    const baseVal = baseCell ? Number(/-?\d+(?:\.\d+)?/.exec(baseCell)?.[0] ?? NaN) : NaN;
+    out.push({
+      item: null,
+      table: table.idx,
+      indicator,
+      op: parsed.op,
+      value: parsed.value,
+      value2: parsed.value2,
+      unit: parsed.value === null ? null : unit,
+      year: Number.isNaN(targetCol.year) ? null : targetCol.year,
+      baseline: Number.isNaN(baseVal) ? null : baseVal,
+      baselineYear: baseCol && !Number.isNaN(baseVal) ? baseCol.year : null,
+      kind: 'table',
+      start: ind.start,
+      end: ind.end,
+      ruleId: 'target.table',
+    });
+  }
+  return out;
+}
+
+function parseCell(raw: string, md: Model): { op: Op; value: number | null; value2: number | null; unit: string | null } {
+  const m = /(≤|≥|<|>|＜|＞|不低于|不少于|不超过|低于|高于|达到)?(\d+(?:\.\d+)?)(?:\s*[-—~～至]\s*(\d+(?:\.\d+)?))?\s*([%％‰]|[\u4e00-\u9fa5]{1,2}(?=左右|以上|以下|$))?(以上|以下|以内|左右)?/u.exec(raw);
+  if (m) {
+    const pre = m[1];
+    const value = Number(m[2]);
+    const value2 = m[3] ? Number(m[3]) : null;
+    let unit: string | null = m[4] ?? null;
+    if (unit && !md.units.has(unit)) unit = null;
+    if (unit) unit = md.units.get(unit)!.normal;
+    let op: Op = '=';
+    if (value2 !== null) op = 'range';
+    else if (pre === '≤' || pre === '不超过') op = '<=';
+    else if (pre === '≥' || pre === '不低于' || pre === '不少于') op = '>=';
+    else if (pre === '<' || pre === '＜' || pre === '低于') op = '<';
+    else if (pre === '>' || pre === '＞' || pre === '高于') op = '>';
+    if (m[5]) op = md.afterOps.get(m[5]) ?? op;
+    return { op, value, value2, unit };
+  }
+  for (const q of md.qualitative) if (q.words.some((w) => raw.startsWith(w))) return { op: q.op, value: null, value2: null, unit: null };
+  return { op: 'text', value: null, value2: null, unit: null };
+}

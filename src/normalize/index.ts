@@ -1,0 +1,237 @@
+import type { Rules } from '../rules/index.js';
+
+/**
+ * Normalized text plus a map back to the source: `map[i]` is the offset in the ingested
+ * source text of normalized character i (`map[text.length]` = source length).
+ * Offsets are UTF-16 code units everywhere.
+ */
+export interface NormText {
+  text: string;
+  map: Int32Array;
+}
+
+/** A text being built character by character, each character remembering its source offset. */
+class Builder {
+  chars: string[] = [];
+  src: number[] = [];
+  push(s: string, srcOffset: number, srcStep = 1): void {
+    for (let i = 0; i < s.length; i++) {
+      this.chars.push(s[i]!);
+      this.src.push(srcOffset + i * srcStep);
+    }
+  }
+}
+
+interface Line {
+  chars: string[];
+  src: number[];
+  /** source offset just after the line's last character */
+  end: number;
+}
+
+const FULLWIDTH: Record<string, string> = { '％': '%', '＜': '＜', '﹪': '%', '\u3000': ' ', '\u00a0': ' ', '\t': '\t' };
+
+function foldChar(c: string): string {
+  const code = c.charCodeAt(0);
+  if (code >= 0xff10 && code <= 0xff19) return String.fromCharCode(code - 0xfee0); // ０-９
+  if ((code >= 0xff21 && code <= 0xff3a) || (code >= 0xff41 && code <= 0xff5a)) return String.fromCharCode(code - 0xfee0); // Ａ-ｚ
+  return FULLWIDTH[c] ?? c;
+}
+
+const isAsciiWord = (c: string | undefined): boolean => !!c && /[A-Za-z0-9.]/.test(c);
+
+const LATEX: Array<[RegExp, string]> = [
+  [/\\geq?\b|\\geqslant\b/g, '≥'],
+  [/\\leq?\b|\\leqslant\b/g, '≤'],
+  [/\\permil\b|\\textperthousand\b/g, '‰'],
+  [/\\%/g, '%'],
+  [/\\times\b/g, '×'],
+  [/\\sim\b|\\approx\b/g, '~'],
+  [/\\[a-zA-Z]+/g, ''],
+  [/[{}\s]/g, ''],
+];
+
+export function latexToText(s: string): string {
+  let t = s;
+  for (const [re, rep] of LATEX) t = t.replace(re, rep);
+  return t;
+}
+
+interface CompiledJunk {
+  re: RegExp;
+  replace: string;
+  latex: boolean;
+}
+
+const junkCache = new WeakMap<Rules, CompiledJunk[]>();
+function compiledJunk(rules: Rules): CompiledJunk[] {
+  let c = junkCache.get(rules);
+  if (!c) {
+    c = rules.junk.map((j) => ({ re: new RegExp(j.pattern, 'gu'), replace: j.replace, latex: j.latex }));
+    junkCache.set(rules, c);
+  }
+  return c;
+}
+
+/** Applies junk rules to one string (used by normalize and by the rule tester). */
+export function stripJunk(s: string, rules: Rules): string {
+  let t = s;
+  for (const j of compiledJunk(rules)) t = t.replace(j.re, (...m) => (j.latex ? latexToText(String(m[1])) : j.replace));
+  return t;
+}
+
+/** Cleans one source line: junk out, widths folded, spaces next to CJK removed. */
+function cleanLine(src: string, start: number, rules: Rules): Line {
+  // 1. junk: build (char, offset) pairs with replacements anchored at the match start
+  const chars: string[] = [];
+  const offs: number[] = [];
+  const junk = compiledJunk(rules);
+  const cuts: Array<{ s: number; e: number; rep: string }> = [];
+  for (const j of junk) {
+    j.re.lastIndex = 0;
+    for (const m of src.matchAll(j.re)) {
+      const s = m.index!;
+      cuts.push({ s, e: s + m[0].length, rep: j.latex ? latexToText(String(m[1])) : j.replace });
+    }
+  }
+  cuts.sort((a, b) => a.s - b.s);
+  let i = 0;
+  for (const c of cuts) {
+    if (c.s < i) continue;
+    for (; i < c.s; i++) {
+      chars.push(foldChar(src[i]!));
+      offs.push(start + i);
+    }
+    for (const ch of c.rep) {
+      chars.push(ch);
+      offs.push(start + c.s);
+    }
+    i = c.e;
+  }
+  for (; i < src.length; i++) {
+    chars.push(foldChar(src[i]!));
+    offs.push(start + i);
+  }
+  // 2. spaces: keep a leading tab (table cell lines) and tabs between cells; drop other
+  // spaces unless they separate two ASCII words
+  const outC: string[] = [];
+  const outO: number[] = [];
+  const leadingTab = chars[0] === '\t';
+  for (let k = 0; k < chars.length; k++) {
+    const c = chars[k]!;
+    if (c === ' ') {
+      let p = outC.length - 1;
+      let q = k + 1;
+      while (q < chars.length && chars[q] === ' ') q++;
+      if (p >= 0 && q < chars.length && isAsciiWord(outC[p]) && isAsciiWord(chars[q]) && outC[p] !== '.') {
+        outC.push(' ');
+        outO.push(offs[k]!);
+      }
+      k = q - 1;
+      continue;
+    }
+    if (c === '\t') {
+      // collapse runs of tabs; trim around tabs
+      while (outC.length && outC[outC.length - 1] === ' ') {
+        outC.pop();
+        outO.pop();
+      }
+      if (outC.length && outC[outC.length - 1] === '\t' && !(leadingTab && outC.length === 1)) continue;
+      outC.push('\t');
+      outO.push(offs[k]!);
+      continue;
+    }
+    outC.push(c);
+    outO.push(offs[k]!);
+  }
+  // trim trailing tabs/spaces (but keep a lone leading tab marking an empty cell line)
+  while (outC.length > 1 && /[\t ]/.test(outC[outC.length - 1]!)) {
+    outC.pop();
+    outO.pop();
+  }
+  return { chars: outC, src: outO, end: start + src.length };
+}
+
+export interface JoinRules {
+  /** a line starting with this cannot be the continuation of the previous paragraph */
+  startsStructure: RegExp;
+  /** a line ending with this ends its paragraph */
+  endsParagraph: RegExp;
+  /** plan-title-like lines are never joined */
+  isTitle: (s: string) => boolean;
+}
+
+const MIN_JOIN_LENGTH = 16;
+
+function joinDecision(prev: string, next: string, jr: JoinRules): 'join' | 'join-number' | 'keep' {
+  if (!prev || !next) return 'keep';
+  if (prev.includes('\t') || next.startsWith('\t') || next.includes('\t')) return 'keep';
+  // a number split by a page break inside a list of values: "3.2‰、" / "5. 3‰和6.5‰以下"
+  if (/[、，,和及]$/.test(prev) && /^\d+[.．]\s*\d/.test(next)) return 'join-number';
+  if (/[、，,]$/.test(prev) && !/^[（(]?[一二三四五六七八九十]+[、）)]/.test(next)) return 'join';
+  if (jr.endsParagraph.test(prev)) return 'keep';
+  if (jr.startsStructure.test(next)) return 'keep';
+  if (jr.isTitle(prev) || jr.isTitle(next)) return 'keep';
+  const isHeading = jr.startsStructure.test(prev);
+  if (isHeading) return next.length <= 8 && !jr.isTitle(next) ? 'join' : 'keep';
+  return prev.length >= MIN_JOIN_LENGTH ? 'join' : 'keep';
+}
+
+/**
+ * Normalizes ingested text for extraction: conversion junk removed, full-width digits folded,
+ * spaces next to CJK dropped, and paragraphs broken by page breaks re-joined.
+ */
+export function normalize(source: string, rules: Rules, jr: JoinRules): NormText {
+  const lines: Line[] = [];
+  let pos = 0;
+  for (const raw of source.split('\n')) {
+    lines.push(cleanLine(raw.replace(/\r$/, ''), pos, rules));
+    pos += raw.length + 1;
+  }
+  const b = new Builder();
+  const str = (l: Line) => l.chars.join('');
+  let k = 0;
+  let lastEnd = 0;
+  while (k < lines.length) {
+    const line = lines[k]!;
+    const cur = { chars: [...line.chars], src: [...line.src] };
+    let endSrc = line.end;
+    let next = k + 1;
+    // try to join following lines (skipping blank ones) into this paragraph
+    for (;;) {
+      let n = next;
+      while (n < lines.length && lines[n]!.chars.length === 0) n++;
+      if (n >= lines.length) break;
+      const decision = joinDecision(cur.chars.join('').trim(), str(lines[n]!).trim(), jr);
+      if (decision === 'keep') break;
+      const nl = lines[n]!;
+      let skip = 0;
+      if (decision === 'join-number') {
+        // drop the space after "5." so that "5. 3‰" reads "5.3‰"
+        const dot = nl.chars.findIndex((c) => c === '.' || c === '．');
+        cur.chars.push(...nl.chars.slice(0, dot).concat('.'));
+        cur.src.push(...nl.src.slice(0, dot + 1));
+        skip = dot + 1;
+        while (nl.chars[skip] === ' ') skip++;
+      }
+      cur.chars.push(...nl.chars.slice(skip));
+      cur.src.push(...nl.src.slice(skip));
+      endSrc = nl.end;
+      next = n + 1;
+    }
+    if (k > 0) b.push('\n', lastEnd);
+    for (let i = 0; i < cur.chars.length; i++) b.push(cur.chars[i]!, cur.src[i]!);
+    lastEnd = endSrc;
+    k = next;
+  }
+  const map = new Int32Array(b.src.length + 1);
+  for (let i = 0; i < b.src.length; i++) map[i] = b.src[i]!;
+  map[b.src.length] = source.length;
+  return { text: b.chars.join(''), map };
+}
+
+/** Source span [start, end) of normalized span [s, e). */
+export function toSource(nt: NormText, s: number, e: number): [number, number] {
+  if (e <= s) return [nt.map[s]!, nt.map[s]!];
+  return [nt.map[s]!, nt.map[e - 1]! + 1];
+}

@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { PlandbError } from './errors.js';
+import { extractResponsibilities, type RespFact } from './extract/responsibilities.js';
+import { extractItemTargets, extractTableTargets, type TargetFact } from './extract/targets.js';
+import { unitModel } from './extract/units.js';
+import type { IngestedText } from './ingest/types.js';
+import { normalize, toSource, type NormText } from './normalize/index.js';
+import { compile } from './rules/compiled.js';
+import { loadRules, type Rules } from './rules/index.js';
+import { segment, type Plan, type Warning } from './segment/index.js';
+
+export interface PlanResult {
+  plan: Plan;
+  targets: TargetFact[];
+  responsibilities: RespFact[];
+}
+
+/** Everything plandb knows about one source file; the document object that flows through the stages. */
+export interface DocResult {
+  file: string;
+  format: IngestedText['format'];
+  encoding?: string;
+  /** sha256 of the normalized text: the same plan from .txt, .pdf or .docx differs here, so identity uses `planKey` */
+  contentHash: string;
+  source: string;
+  norm: NormText;
+  pageStarts?: number[];
+  plans: PlanResult[];
+  warnings: Warning[];
+}
+
+export const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
+
+/** Runs normalize → segment → extract on ingested text. Pure: same input and rules, same output. */
+export function processText(input: IngestedText, file: string, rules: Rules = loadRules()): DocResult {
+  const c = compile(rules);
+  const norm = normalize(input.text, rules, c.join);
+  const seg = segment(norm.text, c);
+  const units = unitModel(rules);
+  const plans: PlanResult[] = seg.plans.map((plan) => {
+    const ctx = { rules, plan, cut: units.cut };
+    const targets: TargetFact[] = [];
+    for (const t of plan.tables) targets.push(...extractTableTargets(t, ctx));
+    for (const it of plan.items) targets.push(...extractItemTargets(it, ctx));
+    const responsibilities = plan.items.flatMap((it) => extractResponsibilities(it, c, units));
+    return { plan, targets, responsibilities };
+  });
+  const doc: DocResult = {
+    file,
+    format: input.format,
+    encoding: input.encoding,
+    contentHash: sha256(norm.text),
+    source: input.text,
+    norm,
+    pageStarts: input.pageStarts,
+    plans,
+    warnings: seg.warnings,
+  };
+  return doc;
+}
+
+export function requirePlans(doc: DocResult): DocResult {
+  if (!doc.plans.length) throw new PlandbError('NO_PLAN', 'no plan found (no title line such as 某市儿童发展规划 followed by 一、 headings)', doc.file);
+  return doc;
+}
+
+/** Page (1-based) of a normalized offset, for PDFs. */
+export function pageOf(doc: DocResult, normOffset: number): number | null {
+  if (!doc.pageStarts?.length) return null;
+  const src = doc.norm.map[Math.min(normOffset, doc.norm.map.length - 1)]!;
+  let p = 0;
+  while (p + 1 < doc.pageStarts.length && doc.pageStarts[p + 1]! <= src) p++;
+  return p + 1;
+}
+
+/** The source text of a normalized span (exact substring of the ingested source). */
+export function sourceSlice(doc: DocResult, start: number, end: number): string {
+  const [s, e] = toSource(doc.norm, start, end);
+  return doc.source.slice(s, e);
+}
+
+export const baseName = (file: string) => path.basename(file);

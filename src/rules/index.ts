@@ -1,0 +1,77 @@
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { PlandbError } from '../errors.js';
+import {
+  ComparatorsFile,
+  HeadingsFile,
+  IndicatorsFile,
+  JunkFile,
+  MeasureUnitsFile,
+  ResponsibilityFile,
+  SectionsFile,
+  UnitNamesFile,
+} from './schema.js';
+
+export type { Op, Role } from './schema.js';
+
+/** The repository's own rule folder (works from src/ under vitest and from dist/). */
+export const DEFAULT_RULES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../extract-rules');
+
+export interface Rules {
+  dir: string;
+  junk: z.infer<typeof JunkFile>;
+  headings: z.infer<typeof HeadingsFile>;
+  responsibility: z.infer<typeof ResponsibilityFile>;
+  measureUnits: z.infer<typeof MeasureUnitsFile>;
+  comparators: z.infer<typeof ComparatorsFile>;
+  unitNames: z.infer<typeof UnitNamesFile>;
+  sections: z.infer<typeof SectionsFile>;
+  indicators: z.infer<typeof IndicatorsFile>;
+  /** path of the jieba user dictionary (unit-name parts and indicator words) */
+  jiebaDict: string;
+}
+
+function loadOne<T extends z.ZodTypeAny>(dir: string, name: string, schema: T): z.infer<T> {
+  const file = path.join(dir, name);
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8'));
+  } catch (e) {
+    const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    throw new PlandbError('BAD_RULES', `cannot read rule file: ${why}`, file);
+  }
+  const res = schema.safeParse(raw);
+  if (!res.success) {
+    const issue = res.error.issues[0]!;
+    const where = issue.path.length ? issue.path.join('.') : '(root)';
+    throw new PlandbError('BAD_RULES', `invalid rule at ${where}: ${issue.message}`, file);
+  }
+  return res.data;
+}
+
+const cache = new Map<string, Rules>();
+
+/** Loads and validates every rule file in `dir` (default: the repository's extract-rules/). */
+export function loadRules(dir: string = DEFAULT_RULES_DIR): Rules {
+  const key = path.resolve(dir);
+  const hit = cache.get(key);
+  if (hit) return hit;
+  if (!existsSync(key)) throw new PlandbError('BAD_RULES', 'rules folder not found', key);
+  const rules: Rules = {
+    dir: key,
+    junk: loadOne(key, 'junk.yaml', JunkFile),
+    headings: loadOne(key, 'headings.yaml', HeadingsFile),
+    responsibility: loadOne(key, 'responsibility.yaml', ResponsibilityFile),
+    measureUnits: loadOne(key, 'units.yaml', MeasureUnitsFile),
+    comparators: loadOne(key, 'comparators.yaml', ComparatorsFile),
+    unitNames: loadOne(key, 'unit-names.yaml', UnitNamesFile),
+    sections: loadOne(key, 'sections.yaml', SectionsFile),
+    indicators: loadOne(key, 'indicators.yaml', IndicatorsFile),
+    jiebaDict: path.join(key, 'jieba-user.dict.txt'),
+  };
+  cache.set(key, rules);
+  return rules;
+}
