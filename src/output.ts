@@ -39,7 +39,7 @@ export function toGoldJson(doc: DocResult) {
           const it = plan.items[r.item]!;
           return {
             heading: headingPath(it.heading),
-            quote: sourceSlice(doc, it.bodyStart, Math.min(it.bodyStart + 30, it.start + it.text.length + (it.bodyStart - it.start))),
+            quote: sourceSlice(doc, r.quoteStart, Math.min(r.quoteStart + 30, it.bodyStart + it.text.length)),
             role: r.role,
             units: r.units,
             start: r.start,

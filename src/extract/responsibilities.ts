@@ -7,6 +7,8 @@ import type { UnitModel } from './units.js';
 /** One (item, role) assignment: the units, in source order, with the span they were read from. */
 export interface RespFact {
   item: number;
+  /** where the quote starts: the item's text, or the sentence of a 由…牵头 phrase inside it */
+  quoteStart: number;
   role: Role;
   units: string[];
   start: number;
@@ -15,6 +17,8 @@ export interface RespFact {
 }
 
 interface Found {
+  /** set when the assignment belongs to one sentence (由A牵头) rather than the whole item */
+  sentenceStart?: number;
   role: Role;
   units: string[];
   start: number;
@@ -67,12 +71,13 @@ export function extractResponsibilities(item: Item, c: Compiled, units: UnitMode
   // 3. inline phrasings in the rest of the text
   found.push(...inline(masked.join(''), item.bodyStart, units));
   // merge per role, keeping the order of first appearance
-  const byRole = new Map<Role, RespFact>();
+  const byRole = new Map<string, RespFact>();
   for (const f of found) {
-    let r = byRole.get(f.role);
+    const key = `${f.role}@${f.sentenceStart ?? item.bodyStart}`;
+    let r = byRole.get(key);
     if (!r) {
-      r = { item: item.idx, role: f.role, units: [], start: f.start, end: f.end, ruleId: f.ruleId };
-      byRole.set(f.role, r);
+      r = { item: item.idx, quoteStart: f.sentenceStart ?? item.bodyStart, role: f.role, units: [], start: f.start, end: f.end, ruleId: f.ruleId };
+      byRole.set(key, r);
     }
     for (const u of f.units) if (!r.units.includes(u)) r.units.push(u);
     r.start = Math.min(r.start, f.start);
@@ -82,7 +87,7 @@ export function extractResponsibilities(item: Item, c: Compiled, units: UnitMode
 }
 
 /** Unit names just before `at`, back to the previous clause boundary or 由. */
-function unitsBefore(text: string, at: number, units: UnitModel): { units: string[]; start: number } | null {
+function unitsBefore(text: string, at: number, units: UnitModel): { units: string[]; start: number; you: boolean } | null {
   let s = at;
   while (s > 0 && !/[。；;，,：:！？\n）)“”]/u.test(text[s - 1]!)) s--;
   let seg = text.slice(s, at);
@@ -96,7 +101,7 @@ function unitsBefore(text: string, at: number, units: UnitModel): { units: strin
   if (!seg) return null;
   const list = units.split(seg.replace(/和|及/g, '、'));
   if (!list.length || !list.every((u) => units.isUnit(u, { named: true }))) return null;
-  return { units: list, start };
+  return { units: list, start, you: you >= 0 };
 }
 
 function inline(text: string, offset: number, units: UnitModel): Found[] {
@@ -106,7 +111,14 @@ function inline(text: string, offset: number, units: UnitModel): Found[] {
     const before = unitsBefore(text, at, units);
     if (!before) continue;
     const lead = m[0] === '牵头';
-    out.push({ role: 'lead', units: before.units, start: offset + before.start, end: offset + at + m[0].length, ruleId: lead ? 'resp.inline.lead' : 'resp.inline.fuze' });
+    // 监测组由统计部门牵头: the assignment is about this sentence's subject, not the whole item
+    let sentenceStart: number | undefined;
+    if (before.you && lead) {
+      let s = before.start;
+      while (s > 0 && !/[。；;\n]/u.test(text[s - 1]!)) s--;
+      if (s > 0) sentenceStart = offset + s;
+    }
+    out.push({ sentenceStart, role: 'lead', units: before.units, start: offset + before.start, end: offset + at + m[0].length, ruleId: lead ? (before.you ? 'resp.inline.you-lead' : 'resp.inline.lead') : 'resp.inline.fuze' });
     if (lead) {
       const sup = /^[，,]([^，,。；;]{2,80}?)(?:等(?:相关|有关)?(?:部门|单位))?(?:配合|协同|协助|参与)/u.exec(text.slice(at + 2));
       if (sup) {

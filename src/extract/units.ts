@@ -63,7 +63,7 @@ export function unitModel(rules: Rules): UnitModel {
       if (i <= 0) return t;
       if (etcWordRe.test(t.slice(0, i + 1))) return t;
       const tail = t.slice(i + 1);
-      if (!etcTails.has(tail) && !/^(?:相关|有关)?(?:领导小组)?(?:成员)?(?:单位|部门|机构)?$/u.test(tail)) return t;
+      if (!etcTails.has(tail) && !/^(?:相关|有关)?(?:领导小组)?(?:成员)?(?:单位|部门|机构)?$/u.test(tail) && !/^.{0,12}成员单位$/u.test(tail)) return t;
       t = t.slice(0, i);
     }
   };
@@ -119,7 +119,7 @@ export function unitModel(rules: Rules): UnitModel {
       if (name.length < 2 || name.length > 30) return false;
       if (!suffixRe.test(name)) return false;
       if (opts?.named && genericRe.test(name)) return false;
-      if (opts?.named && /^各|^全[市县区]|部门$|单位$|机构$/.test(name)) return false;
+      if (opts?.named && /^各|^全[市县区]|^(?:部门|单位|机构)$|成员单位$/.test(name)) return false;
       return true;
     },
     canonical(name: string): string {

@@ -172,7 +172,8 @@ function joinDecision(prev: string, next: string, jr: JoinRules): 'join' | 'join
   if (jr.endsParagraph.test(prev)) return 'keep';
   if (jr.startsStructure.test(next)) return 'keep';
   if (jr.isTitle(prev) || jr.isTitle(next)) return 'keep';
-  const isHeading = jr.startsStructure.test(prev);
+  // a heading line (marker, no sentence yet) only takes a short dangling fragment
+  const isHeading = jr.startsStructure.test(prev) && !/[。；;]/u.test(prev);
   if (isHeading) return next.length <= 8 && !jr.isTitle(next) ? 'join' : 'keep';
   return prev.length >= MIN_JOIN_LENGTH ? 'join' : 'keep';
 }

@@ -14,6 +14,8 @@ export interface Compiled {
   /** label word → role, longest first */
   labels: Array<{ word: string; role: 'responsible' | 'lead' | 'support'; id: string }>;
   labelLineRe: RegExp;
+  /** a whole line that is a bracketed label list: (责任单位: A、B) */
+  labelBracketLineRe: RegExp;
   blockRe: RegExp;
   blockKinds: Map<string, 'goal' | 'measure' | 'task'>;
   reviewTitleRe: RegExp;
@@ -74,6 +76,7 @@ export function compile(rules: Rules): Compiled {
     headings,
     labels,
     labelLineRe,
+    labelBracketLineRe: new RegExp(`^[（(]\\s*(?:${labelWords})\\s*[:：][^（）()]*[）)]?[。.]?$`, 'u'),
     blockRe,
     blockKinds,
     reviewTitleRe: new RegExp(rules.sections.review_titles.join('|'), 'u'),

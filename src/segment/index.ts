@@ -270,7 +270,7 @@ function segmentPlan(lines: LineRec[], from: number, to: number, idx: number, c:
       blockLevel = current()?.level ?? 0;
       continue;
     }
-    if (c.labelLineRe.test(t) && plan.items.length) {
+    if ((c.labelLineRe.test(t) || c.labelBracketLineRe.test(t)) && plan.items.length) {
       const it = plan.items[plan.items.length - 1]!;
       const lead = l.text.length - l.text.trimStart().length;
       it.respLines.push({ text: t, start: l.start + lead, end: l.end });
