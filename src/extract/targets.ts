@@ -49,6 +49,8 @@ interface Model {
   verbOnlyRe: RegExp;
   clauseEnd: RegExp;
   reviewSentence: RegExp;
+  structuralRe: RegExp;
+  rateRe: RegExp;
 }
 
 const cache = new WeakMap<Rules, Model>();
@@ -82,6 +84,8 @@ function model(rules: Rules): Model {
     verbOnlyRe: new RegExp(`^(?:${alternation(ind.action_verbs)})*$`, 'u'),
     clauseEnd: new RegExp(ind.clause_end, 'u'),
     reviewSentence: new RegExp(rules.sections.review_sentences.join('|'), 'u'),
+    structuralRe: new RegExp(`^(?:${alternation(ind.structural_nouns)})(?:$|[，,。；;、])`, 'u'),
+    rateRe: /(?:率|比例|比重|占比|数|水平|浓度|寿命|人口|时间|时长|床位|[）)])$/u,
   };
   cache.set(rules, m);
   return m;
@@ -92,7 +96,7 @@ const toNumber = (s: string): number | null => (/^\d/.test(s) ? Number(s) : cnTo
 /** Years written as deadlines in a sentence: [offset, year]. Baselines (以2020年为基数) and periods (2021-2035年) are not deadlines. */
 function deadlines(s: string, plan: Plan): Array<{ at: number; year: number }> {
   const out: Array<{ at: number; year: number }> = [];
-  for (const m of s.matchAll(/(?<![\d\-—–~])((?:19|20)\d\d)\s*年(?:底|末|前|年底)?(?![\d]|[-—–~至到]\d|为基|基础|起|以来|的|度)/gu)) {
+  for (const m of s.matchAll(/(?<![\d\-—–~])((?:19|20)\d\d)\s*年(?:底|末|前|年底|度)?(?![\d]|[-—–~至到]\d|为基|基础|起|以来|的)/gu)) {
     const y = Number(m[1]);
     const pre = s.slice(Math.max(0, m.index! - 2), m.index!);
     if (/以|比$/.test(pre)) continue;
@@ -127,7 +131,7 @@ function valueHits(s: string, md: Model): ValueHit[] {
     if (!cn && /^(?:19|20)\d\d$/.test(v1s) && (unitText === '年' || /^[年月]/.test(s.slice(start + v1s.length)))) continue;
     const prev = s.slice(Math.max(0, start - 1), start);
     const prev2 = s.slice(Math.max(0, start - 2), start);
-    if (prev === '每' || prev === '第' || prev2 === '每个' || /[《]/.test(prev)) continue;
+    if (prev === '每' || prev === '第' || prev === '以' || prev2 === '每个' || /[《]/.test(prev)) continue;
     // inside 《…》
     const open = s.lastIndexOf('《', start);
     if (open >= 0 && s.indexOf('》', open) > start) continue;
@@ -142,8 +146,9 @@ function valueHits(s: string, md: Model): ValueHit[] {
       afterOp = md.afterOps.get(am[1]!)!;
       end = unitEnd + am[0].length;
     }
-    // age/period units scope a population: 0-6岁儿童, 3岁以下婴幼儿
-    if (u.scope && afterOp && /^[\u4e00-\u9fa5]/u.test(s.slice(end)) && !/^[，,。；]/.test(s.slice(end))) continue;
+    // age/period units scope a population: 0-6岁儿童, 3岁以下婴幼儿, 15分钟生活圈
+    if (u.scope && /^[\u4e00-\u9fa5“（(]/u.test(s.slice(end))) continue;
+    if (u.count && md.structuralRe.test(s.slice(end))) continue;
     hits.push({ start, end, numEnd: start + v1s.length, value, value2, unit: u.normal, unitEnd, afterOp, cn, scope: u.scope, count: u.count });
   }
   return hits;
@@ -194,6 +199,12 @@ const splitList = (s: string): string[] => {
   return out;
 };
 
+function stripVerbs(s: string, md: Model): string {
+  let t = s;
+  for (let k = 0; k < 3; k++) t = t.replace(md.verbEndRe, '').replace(md.trailRe, '');
+  return t;
+}
+
 function cleanIndicator(s: string, md: Model): string {
   let t = s.replace(/\s+/g, '');
   for (let k = 0; k < 3; k++) {
@@ -226,26 +237,25 @@ export function extractItemTargets(item: Item, ctx: ExtractContext): TargetFact[
     const years = deadlines(s, ctx.plan);
     const baseYear = baselineOf(s);
     const used = new Set<number>();
+    let prevEnd = 0;
     for (let h = 0; h < hits.length; h++) {
       if (used.has(h)) continue;
       const hit = hits[h]!;
       // a list of values: X、Y和Z
       const group = [hit];
       let k = h + 1;
-      while (k < hits.length && /^[\s、，,和及与]*$/.test(s.slice(group[group.length - 1]!.end, hits[k]!.start)) && hits[k]!.unit === hit.unit) {
+      while (k < hits.length && /^[\s、和及与]*$/.test(s.slice(group[group.length - 1]!.end, hits[k]!.start)) && hits[k]!.unit === hit.unit) {
         group.push(hits[k]!);
         k++;
       }
       const bc = beforeComparator(s, hit.start, md);
       if (hit.scope && !bc) continue;
-      if (hit.cn && !bc && !/[各每至少]$/.test(s.slice(0, hit.start).replace(/每[年周月天日]$/, '每'))) {
-        if (!/(?:每[年周月天日]|各)$/.test(s.slice(0, hit.start))) continue;
-      }
+      if (hit.cn && !bc && !/(?:至少|不少于|不低于|各|每[年周月天日]|每学期)[\u4e00-\u9fa5]{0,4}$/u.test(s.slice(0, hit.start))) continue;
       group.forEach((_, i) => used.add(h + i));
       // clause before the value (or its comparator)
       const anchor = bc ? bc.start : hit.start;
       let cs = anchor;
-      while (cs > 0 && !md.clauseEnd.test(s[cs - 1]!)) cs--;
+      while (cs > prevEnd && !md.clauseEnd.test(s[cs - 1]!)) cs--;
       let beforeRaw = s.slice(cs, anchor);
       let op: Op | null = bc?.op ?? null;
       let opId = bc?.id ?? null;
@@ -266,13 +276,15 @@ export function extractItemTargets(item: Item, ctx: ExtractContext): TargetFact[
       // indicator words after the value: 建设30家普惠性托育机构, 30%的社区提供…
       const lastHit = group[group.length - 1]!;
       let ae = lastHit.end;
-      while (ae < s.length && !md.clauseEnd.test(s[ae]!) && s[ae] !== '、') ae++;
+      while (ae < s.length && !md.clauseEnd.test(s[ae]!) && !(s[ae] === '、' && /^、\s*[\d一二两三四五六七八九十]/u.test(s.slice(ae)))) ae++;
+      prevEnd = ae < s.length && s[ae] === '、' ? ae + 1 : prevEnd;
       let afterText = s.slice(lastHit.end, ae).replace(/^的/, '').replace(/等$/, '');
       afterText = afterText.replace(/\s+/g, '');
       let names: string[];
       const verbOnly = md.verbOnlyRe.test(before);
-      if (verbOnly || md.verbEndRe.test(before)) {
-        const stem = before.replace(md.verbEndRe, '').replace(md.trailRe, '');
+      const nounAfter = !!afterText && !md.rateRe.test(before);
+      if (verbOnly || md.verbEndRe.test(before) || (nounAfter && !distributive)) {
+        const stem = stripVerbs(before, md);
         names = [cleanIndicator(stem + afterText, md)];
       } else if (!before) {
         names = [cleanIndicator(afterText, md)];
@@ -302,7 +314,8 @@ export function extractItemTargets(item: Item, ctx: ExtractContext): TargetFact[
           item: item.idx,
           table: null,
           indicator: name,
-          op: before2 === 'down' || before2 === 'up' ? before2 : combineOps(before2, lastAfter ?? v.afterOp, v.value2 !== null),
+          // 改造提升90所学校: a change verb before a count of things is an action, not an amount of change
+          op: (before2 === 'down' || before2 === 'up') && !afterText ? before2 : combineOps(before2 === 'down' || before2 === 'up' ? '=' : before2, lastAfter ?? v.afterOp, v.value2 !== null),
           value: v.value,
           value2: v.value2,
           unit: v.unit,

@@ -647,7 +647,7 @@ async function readPdf(buf: Buffer, file: string): Promise<IngestedText> {
       }
       for (const it of items) chars += it.s.length;
       let lines = groupLines(items).map((l) => lineFromItems(p, l));
-      if (looksTabular(lines)) {
+      if (!process.env.NOTAB && looksTabular(lines)) {
         if (process.env.PDFDBG) console.error("tabular page", p, lines.filter((l) => l.gappy).map((l) => l.text.slice(0, 40)));
         try {
           const grids = buildGrids(collectSegments(await page.getOperatorList()));

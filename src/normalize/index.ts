@@ -123,7 +123,7 @@ function cleanLine(src: string, start: number, rules: Rules): Line {
       let p = outC.length - 1;
       let q = k + 1;
       while (q < chars.length && chars[q] === ' ') q++;
-      if (p >= 0 && q < chars.length && isAsciiWord(outC[p]) && isAsciiWord(chars[q]) && outC[p] !== '.') {
+      if (p >= 0 && q < chars.length && isAsciiWord(outC[p]) && isAsciiWord(chars[q])) {
         outC.push(' ');
         outO.push(offs[k]!);
       }

@@ -85,6 +85,7 @@ export const IndicatorsFile = z.object({
   lead_words: z.array(z.string().min(1)),
   trail_words: z.array(z.string().min(1)),
   action_verbs: z.array(z.string().min(1)),
+  structural_nouns: z.array(z.string().min(1)),
   clause_end: regexSource,
   examples: z.array(z.object({ text: z.string(), indicator: z.string() })).min(1),
 });
