@@ -1,0 +1,53 @@
+import { Command, CommanderError } from 'commander';
+import { PlandbError, errorLine } from '../errors.js';
+import { registerBuild } from './commands/build.js';
+import { registerEval } from './commands/eval.js';
+import { registerExtract } from './commands/extract.js';
+import { processIo, type Io } from './output.js';
+
+export interface CliState {
+  io: Io;
+  exitCode: number;
+}
+
+export function buildProgram(state: CliState): Command {
+  const program = new Command('plandb')
+    .description('Turn Chinese development plans (儿童/妇女发展规划, 儿童友好城市行动计划) into a SQLite database of targets and responsible units.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => state.io.out(s.trimEnd()), writeErr: (s) => state.io.err(s.trimEnd()) });
+  registerBuild(program, state);
+  registerExtract(program, state);
+  registerEval(program, state);
+  program.addHelpText(
+    'after',
+    `
+Examples:
+  plandb rebuild                               build out/plans.db from corpus/
+  plandb ingest new-county-plan.pdf            add or replace one plan
+  plandb extract corpus/000_b494f9743fcea215.txt --format json
+  plandb eval --gold tests/gold --sources corpus --verbose`,
+  );
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. Errors become one line on stderr, never a stack trace. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const state: CliState = { io, exitCode: 0 };
+  const program = buildProgram(state);
+  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+  try {
+    await program.parseAsync(argv);
+    return state.exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
+    if (e instanceof PlandbError) {
+      io.err(`plandb: ${e.toLine()}`);
+      return e.code === 'USAGE' ? 2 : 1;
+    }
+    if (process.env.PLANDB_DEBUG) console.error(e);
+    io.err(`plandb: ${errorLine(e)}`);
+    return 1;
+  }
+}

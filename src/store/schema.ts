@@ -1,0 +1,149 @@
+/** Named migrations, applied in order and recorded in `migrations`. Never edit one that has shipped: add a new one. */
+export const MIGRATIONS: Array<{ name: string; sql: string }> = [
+  {
+    name: '001-initial',
+    sql: `
+CREATE TABLE sources (
+  id INTEGER PRIMARY KEY,
+  path TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  format TEXT NOT NULL CHECK (format IN ('txt','pdf','docx')),
+  encoding TEXT,
+  file_sha256 TEXT NOT NULL,
+  content_sha256 TEXT NOT NULL,
+  pages INTEGER,
+  normalized_text TEXT NOT NULL,
+  ingested_at TEXT NOT NULL
+);
+CREATE TABLE plans (
+  id INTEGER PRIMARY KEY,
+  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+  plan_key TEXT NOT NULL UNIQUE,
+  title TEXT NOT NULL,
+  region TEXT,
+  subject TEXT,
+  period_start INTEGER,
+  period_end INTEGER,
+  start INTEGER NOT NULL,
+  end INTEGER NOT NULL
+);
+CREATE TABLE sections (
+  id INTEGER PRIMARY KEY,
+  plan_id INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+  parent_id INTEGER REFERENCES sections(id) ON DELETE CASCADE,
+  level INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  marker TEXT NOT NULL,
+  title TEXT NOT NULL,
+  path TEXT NOT NULL,
+  start INTEGER NOT NULL,
+  end INTEGER NOT NULL,
+  page INTEGER,
+  rule_id TEXT NOT NULL
+);
+CREATE TABLE items (
+  id INTEGER PRIMARY KEY,
+  plan_id INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+  section_id INTEGER REFERENCES sections(id) ON DELETE CASCADE,
+  marker TEXT,
+  kind TEXT NOT NULL,
+  review INTEGER NOT NULL DEFAULT 0,
+  text TEXT NOT NULL,
+  start INTEGER NOT NULL,
+  end INTEGER NOT NULL,
+  page INTEGER
+);
+CREATE TABLE targets (
+  id INTEGER PRIMARY KEY,
+  plan_id INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+  item_id INTEGER REFERENCES items(id) ON DELETE CASCADE,
+  section_id INTEGER REFERENCES sections(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (kind IN ('goal','measure','table','task')),
+  indicator TEXT NOT NULL,
+  indicator_key TEXT NOT NULL,
+  op TEXT NOT NULL,
+  value REAL,
+  value2 REAL,
+  unit TEXT,
+  year INTEGER,
+  effective_year INTEGER,
+  baseline REAL,
+  baseline_year INTEGER,
+  quote TEXT NOT NULL,
+  start INTEGER NOT NULL,
+  end INTEGER NOT NULL,
+  page INTEGER,
+  rule_id TEXT NOT NULL
+);
+CREATE TABLE units (
+  id INTEGER PRIMARY KEY,
+  canonical TEXT NOT NULL UNIQUE
+);
+CREATE TABLE unit_aliases (
+  alias TEXT PRIMARY KEY,
+  unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE
+);
+CREATE TABLE responsibilities (
+  id INTEGER PRIMARY KEY,
+  plan_id INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+  item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+  section_id INTEGER REFERENCES sections(id) ON DELETE CASCADE,
+  role TEXT NOT NULL CHECK (role IN ('responsible','lead','support')),
+  quote TEXT NOT NULL,
+  start INTEGER NOT NULL,
+  end INTEGER NOT NULL,
+  page INTEGER,
+  rule_id TEXT NOT NULL
+);
+CREATE TABLE responsibility_units (
+  responsibility_id INTEGER NOT NULL REFERENCES responsibilities(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  unit_id INTEGER NOT NULL REFERENCES units(id),
+  name TEXT NOT NULL,
+  PRIMARY KEY (responsibility_id, position)
+);
+CREATE INDEX plans_source ON plans(source_id);
+CREATE INDEX sections_plan ON sections(plan_id);
+CREATE INDEX items_plan ON items(plan_id);
+CREATE INDEX items_section ON items(section_id);
+CREATE INDEX targets_plan ON targets(plan_id);
+CREATE INDEX targets_item ON targets(item_id);
+CREATE INDEX targets_indicator ON targets(indicator_key);
+CREATE INDEX resp_plan ON responsibilities(plan_id);
+CREATE INDEX resp_item ON responsibilities(item_id);
+CREATE INDEX resp_units_unit ON responsibility_units(unit_id);
+CREATE VIRTUAL TABLE items_fts USING fts5(tokens, tokenize = 'unicode61');
+
+-- one row per target with its plan and heading path
+CREATE VIEW v_targets AS
+SELECT t.id AS target_id, p.id AS plan_id, p.title AS plan, p.region, p.subject,
+       s.path AS heading, s.title AS section, t.kind, t.indicator, t.op, t.value, t.value2, t.unit,
+       t.year, t.effective_year, t.baseline, t.baseline_year, t.quote, t.page, src.name AS source
+FROM targets t JOIN plans p ON p.id = t.plan_id JOIN sources src ON src.id = p.source_id
+LEFT JOIN sections s ON s.id = t.section_id;
+
+-- one row per (unit, role, item): what each unit is responsible for
+CREATE VIEW v_unit_items AS
+SELECT u.canonical AS unit, ru.name AS unit_as_written, r.role, p.id AS plan_id, p.title AS plan, p.region,
+       s.path AS heading, i.id AS item_id, i.kind AS item_kind, r.quote, i.text AS item_text, r.page
+FROM responsibility_units ru JOIN units u ON u.id = ru.unit_id
+JOIN responsibilities r ON r.id = ru.responsibility_id
+JOIN items i ON i.id = r.item_id JOIN plans p ON p.id = r.plan_id
+LEFT JOIN sections s ON s.id = r.section_id;
+
+-- one row per (unit, role, target): "which targets does 市卫健委 lead?"
+CREATE VIEW v_unit_targets AS
+SELECT ui.unit, ui.unit_as_written, ui.role, ui.plan_id, ui.plan, ui.region, ui.heading,
+       t.kind, t.indicator, t.op, t.value, t.value2, t.unit AS value_unit, t.year, t.effective_year, t.quote, t.id AS target_id
+FROM v_unit_items ui JOIN targets t ON t.item_id = ui.item_id;
+
+-- goals and items without any responsible unit
+CREATE VIEW v_gaps AS
+SELECT p.id AS plan_id, p.title AS plan, s.path AS heading, i.id AS item_id, i.kind, i.marker, substr(i.text, 1, 60) AS item
+FROM items i JOIN plans p ON p.id = i.plan_id LEFT JOIN sections s ON s.id = i.section_id
+WHERE i.review = 0
+  AND ((i.marker IS NOT NULL AND i.kind IN ('goal','task')) OR EXISTS (SELECT 1 FROM targets t WHERE t.item_id = i.id))
+  AND NOT EXISTS (SELECT 1 FROM responsibilities r WHERE r.item_id = i.id);
+`,
+  },
+];
