@@ -210,6 +210,9 @@ function formatNumber(n: number, fmt: string): string {
   }
 }
 
+/** The paragraph text already begins with a written-out list marker (`一、`, `（一）`, `1.`, `（1）`, `①`). */
+const LITERAL_MARKER = /^(?:第[一二三四五六七八九十百零〇\d]+[章节条]|[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百\d]+[）)]|\d{1,3}[.．、](?!\d)|[①-⑳])/;
+
 const escXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const unescXml = (s: string) =>
   s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
@@ -269,7 +272,8 @@ function materializeNumbering(entries: ZipEntry[]): Buffer | undefined {
     });
     // text the paragraph already starts with: don't repeat a literal marker
     const plain = [...inner.matchAll(/<w:t\b[^>]*>([^<]*)<\/w:t>/g)].map((m) => unescXml(m[1])).join('');
-    if (plain.trimStart().startsWith(marker)) return whole;
+    const lead = plain.trimStart();
+    if (lead.startsWith(marker) || LITERAL_MARKER.test(lead)) return whole;
     const run = `<w:r><w:t xml:space="preserve">${escXml(marker)}</w:t></w:r>`;
     changed = true;
     const at = whole.indexOf('</w:pPr>');

@@ -647,8 +647,7 @@ async function readPdf(buf: Buffer, file: string): Promise<IngestedText> {
       }
       for (const it of items) chars += it.s.length;
       let lines = groupLines(items).map((l) => lineFromItems(p, l));
-      if (!process.env.NOTAB && looksTabular(lines)) {
-        if (process.env.PDFDBG) console.error("tabular page", p, lines.filter((l) => l.gappy).map((l) => l.text.slice(0, 40)));
+      if (looksTabular(lines)) {
         try {
           const grids = buildGrids(collectSegments(await page.getOperatorList()));
           if (grids.length) {
@@ -686,6 +685,8 @@ async function readPdf(buf: Buffer, file: string): Promise<IngestedText> {
     let lastTableRow: string[] | undefined;
     let lastTableHeader: string[] | undefined;
     let lastTableId = -1;
+    let rowInTable = 0; // index of the current row within its (page-local) table
+    let continuing = false; // current table continues the previous page's table
     const flush = () => {
       if (cur) {
         out.push(cur);
@@ -699,34 +700,33 @@ async function readPdf(buf: Buffer, file: string): Promise<IngestedText> {
           if (pageStarts[l.page - 1] < 0) pageStarts[l.page - 1] = offset;
         };
         if (l.cells) {
-          // table row; continue a table from the previous page when it lines up
-          const continuing =
-            prev?.cells !== undefined && prev.tableId !== l.tableId && l.tableId !== lastTableId
-              ? prevTableCols === l.cells.length
-              : false;
           if (l.tableId !== lastTableId) {
-            if (continuing && sameRow(l.cells, lastTableHeader)) {
-              // repeated header row on the continuation page
-              lastTableId = l.tableId!;
-              markPage(outLen + cur.length);
-              prev = l;
-              continue;
-            }
-            if (continuing && l.cells[0] === '' && lastTableRow && out.length) {
-              // a row split by the page break: merge cell-wise into the previous row
-              flush();
-              const merged = lastTableRow.map((c, i) => joinText(c, l.cells![i] ?? ''));
-              const old = out.pop()!;
-              outLen -= old.length + 1;
-              markPage(outLen + Math.min(old.length, merged.join('\t').length));
-              cur = merged.join('\t');
-              lastTableRow = merged;
-              lastTableId = l.tableId!;
-              prev = l;
-              continue;
-            }
+            // a new table right after a table row of the previous page, with as many columns:
+            // the same table continued
+            continuing = prev?.cells !== undefined && prev.page + 1 === l.page && prevTableCols === l.cells.length;
             if (!continuing) lastTableHeader = l.cells;
             lastTableId = l.tableId!;
+            rowInTable = 0;
+          } else {
+            rowInTable++;
+          }
+          if (continuing && rowInTable === 0 && sameRow(l.cells, lastTableHeader)) {
+            // repeated header row on the continuation page
+            markPage(outLen + cur.length);
+            prev = l;
+            continue;
+          }
+          if (continuing && rowInTable <= 1 && l.cells[0] === '' && lastTableRow && (cur || out.length)) {
+            // a row split by the page break (no 序号 on the rest): merge cell-wise into the last row
+            flush();
+            const merged = lastTableRow.map((c, i) => joinText(c, l.cells![i] ?? ''));
+            const old = out.pop()!;
+            outLen -= old.length + 1;
+            cur = merged.join('\t');
+            markPage(outLen + cur.length);
+            lastTableRow = merged;
+            prev = l;
+            continue;
           }
           flush();
           markPage(outLen);

@@ -203,7 +203,8 @@ export function normalize(source: string, rules: Rules, jr: JoinRules): NormText
       let n = next;
       while (n < lines.length && lines[n]!.chars.length === 0) n++;
       if (n >= lines.length) break;
-      const decision = joinDecision(cur.chars.join('').trim(), str(lines[n]!).trim(), jr);
+      const nextRaw = str(lines[n]!);
+      const decision = nextRaw.startsWith('\t') ? 'keep' : joinDecision(cur.chars.join('').trim(), nextRaw.trim(), jr);
       if (decision === 'keep') break;
       const nl = lines[n]!;
       let skip = 0;

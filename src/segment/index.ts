@@ -190,6 +190,7 @@ function segmentPlan(lines: LineRec[], from: number, to: number, idx: number, c:
     pendingCells = [];
   };
   const addRow = (row: TableRow, layout: Table['layout']) => {
+    if (row.cells.filter((x) => x.text).length < 2) return;
     const isHeader = row.cells.some((x) => HEADER_RE.test(x.text)) && !row.cells.some((x) => /^\d+$/.test(x.text));
     if (isHeader || !table) {
       table = { idx: plan.tables.length, heading: current()?.idx ?? null, header: isHeader ? row.cells : [], rows: [], layout, start: row.start, end: row.end };
