@@ -46,6 +46,7 @@ interface Model {
   leadRe: RegExp;
   trailRe: RegExp;
   verbEndRe: RegExp;
+  verbStartRe: RegExp;
   verbOnlyRe: RegExp;
   clauseEnd: RegExp;
   reviewSentence: RegExp;
@@ -81,6 +82,7 @@ function model(rules: Rules): Model {
     leadRe: new RegExp(`^(?:(?:到|至|在|于)?20\\d\\d年(?:底|末|前)?[，,]?|${alternation(ind.lead_words)})+`, 'u'),
     trailRe: new RegExp(`(?:${alternation(ind.trail_words)})+$`, 'u'),
     verbEndRe: new RegExp(`(?:${alternation(ind.action_verbs)})$`, 'u'),
+    verbStartRe: new RegExp(`^(?:${alternation(ind.action_verbs)})`, 'u'),
     verbOnlyRe: new RegExp(`^(?:${alternation(ind.action_verbs)})*$`, 'u'),
     clauseEnd: new RegExp(ind.clause_end, 'u'),
     reviewSentence: new RegExp(rules.sections.review_sentences.join('|'), 'u'),
@@ -290,7 +292,7 @@ export function extractItemTargets(item: Item, ctx: ExtractContext): TargetFact[
         names = [cleanIndicator(afterText, md)];
       } else if (distributive) {
         names = splitList(before).map((x) => cleanIndicator(x, md));
-      } else names = [before];
+      } else names = [before.replace(md.verbStartRe, '') || before];
       names = names.filter(Boolean);
       if (!names.length) continue;
       // suffix sharing: 新生儿、婴儿和5岁以下儿童死亡率 → 新生儿死亡率…

@@ -74,6 +74,7 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
   const q = {
     delSource: db.prepare('DELETE FROM sources WHERE path = ?'),
     delPlan: db.prepare('DELETE FROM plans WHERE plan_key = ?'),
+    delPlansOfPath: db.prepare('DELETE FROM plans WHERE source_id IN (SELECT id FROM sources WHERE path = ?)'),
     orphanSources: db.prepare('DELETE FROM sources WHERE id NOT IN (SELECT source_id FROM plans)'),
     insSource: db.prepare(
       'INSERT INTO sources (path, name, format, encoding, file_sha256, content_sha256, pages, normalized_text, ingested_at) VALUES (?,?,?,?,?,?,?,?,?)',
@@ -101,9 +102,11 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
     return id;
   };
   db.transaction(() => {
-    q.delSource.run(fullPath);
     for (const { plan } of doc.plans) stats.replacedPlans += q.delPlan.run(planKey(plan.title, plan.region, plan.period)).changes;
+    stats.replacedPlans += q.delPlansOfPath.run(fullPath).changes;
+    q.delSource.run(fullPath);
     q.orphanSources.run();
+    q.delFts.run();
     const sourceId = Number(
       q.insSource.run(fullPath, path.basename(doc.file), doc.format, doc.encoding ?? null, sha256(doc.source), doc.contentHash, doc.pageStarts?.length ?? null, doc.norm.text, new Date().toISOString())
         .lastInsertRowid,
@@ -145,7 +148,6 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
         stats.responsibilities++;
       }
     }
-    q.delFts.run();
   })();
   return stats;
 }
