@@ -3,6 +3,7 @@ import { PlandbError, errorLine } from '../errors.js';
 import { registerBuild } from './commands/build.js';
 import { registerEval } from './commands/eval.js';
 import { registerExtract } from './commands/extract.js';
+import { registerQuery } from './commands/query.js';
 import { processIo, type Io } from './output.js';
 
 export interface CliState {
@@ -20,6 +21,7 @@ export function buildProgram(state: CliState): Command {
   registerBuild(program, state);
   registerExtract(program, state);
   registerEval(program, state);
+  registerQuery(program, state);
   program.addHelpText(
     'after',
     `

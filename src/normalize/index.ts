@@ -123,7 +123,9 @@ function cleanLine(src: string, start: number, rules: Rules): Line {
       let p = outC.length - 1;
       let q = k + 1;
       while (q < chars.length && chars[q] === ' ') q++;
-      if (p >= 0 && q < chars.length && isAsciiWord(outC[p]) && isAsciiWord(chars[q])) {
+      // "3.2‰、5. 3‰": a number split by a converter inside a list of values
+      const splitNumber = /[、，,和及]\d+[.．]$/u.test(outC.slice(-6).join('')) && /\d/.test(chars[q] ?? '');
+      if (p >= 0 && q < chars.length && isAsciiWord(outC[p]) && isAsciiWord(chars[q]) && !splitNumber) {
         outC.push(' ');
         outO.push(offs[k]!);
       }

@@ -179,6 +179,7 @@ function segmentPlan(lines: LineRec[], from: number, to: number, idx: number, c:
   let pendingCells: Cell[] = [];
   let pendingStart = 0;
   let seenOutline = false;
+  let lastItemNum = 0;
 
   const current = (): Heading | null => stack[stack.length - 1] ?? null;
   const inReview = (): boolean => stack.some((h) => c.reviewTitleRe.test(h.title));
@@ -244,7 +245,13 @@ function segmentPlan(lines: LineRec[], from: number, to: number, idx: number, c:
     }
     table = null;
 
-    const m = matchMarker(t, c);
+    let m = matchMarker(t, c);
+    // "4.100%的城镇社区…": a converter dropped the space after the item number; accept the
+    // marker when it is the next number of the current list
+    if (!m && lastItemNum > 0) {
+      const glued = /^(\d{1,2})([.．])(?=\d)/u.exec(t);
+      if (glued && Number(glued[1]) === lastItemNum + 1) m = { kind: 'num', ruleId: 'heading.num', marker: glued[0], n: lastItemNum + 1, rest: t.slice(glued[0].length) };
+    }
     if (m && OUTLINE_KINDS.includes(m.kind)) {
       const level = levelOf.get(m.kind)!;
       const parentIdx = stack.filter((h) => h.level < level).pop()?.idx ?? -1;
@@ -254,6 +261,7 @@ function segmentPlan(lines: LineRec[], from: number, to: number, idx: number, c:
       if (ok) {
         lastNum.set(key, m.n!);
         seenOutline = true;
+        lastItemNum = 0;
         const h = pushHeading(m, l, level);
         if (level <= blockLevel || blockLevel === 0) {
           block = null;
@@ -287,6 +295,7 @@ function segmentPlan(lines: LineRec[], from: number, to: number, idx: number, c:
       continue;
     }
     addItem(l, m && !OUTLINE_KINDS.includes(m.kind) ? m.marker : null, false);
+    if (m && m.kind === 'num') lastItemNum = m.n ?? 0;
   }
   flushCells();
   for (const tb of plan.tables) {

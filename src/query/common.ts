@@ -1,0 +1,169 @@
+/** Shared lookups for the query functions: headings, plans and units by name, target formatting. */
+import { PlandbError } from '../errors.js';
+import { unitModel } from '../extract/units.js';
+import { loadRules, type Rules } from '../rules/index.js';
+import { openDb, type DB } from '../store/db.js';
+
+/** Opens the database read-only; a missing file gives openDb's one-line error. */
+export function openQueryDb(file: string): DB {
+  return openDb(file, { readonly: true });
+}
+
+export function withQueryDb<T>(file: string, fn: (db: DB) => T): T {
+  const db = openQueryDb(file);
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** Raised when a name matches nothing: printed as one line, exit code 1. */
+export class NotFoundError extends Error {}
+
+let defaultRules: Rules | null = null;
+export function rulesOrDefault(rules?: Rules): Rules {
+  return rules ?? (defaultRules ??= loadRules());
+}
+
+// ------------------------------------------------------------ headings
+
+export interface HeadingLabel {
+  /** markers of the ancestors then the heading itself: 三、（一）儿童健康 */
+  heading: string;
+  /** every heading with its title: 三、优先发展领域和目标策略 / （一）儿童健康 */
+  heading_path: string;
+}
+
+const headingCache = new WeakMap<DB, Map<number, HeadingLabel>>();
+
+/** Display labels for every section of the database (computed once per connection). */
+export function headingLabels(db: DB): Map<number, HeadingLabel> {
+  const hit = headingCache.get(db);
+  if (hit) return hit;
+  const rows = db.prepare('SELECT id, parent_id, marker, title FROM sections ORDER BY id').all() as Array<{ id: number; parent_id: number | null; marker: string; title: string }>;
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const out = new Map<number, HeadingLabel>();
+  const markers = new Map<number, string>();
+  const label = (id: number): HeadingLabel => {
+    const done = out.get(id);
+    if (done) return done;
+    const s = byId.get(id)!;
+    const parent = s.parent_id !== null && byId.has(s.parent_id) ? label(s.parent_id) : null;
+    const m = `${parent ? markers.get(s.parent_id!)! : ''}${s.marker}`;
+    const l = { heading: `${m}${s.title}`, heading_path: parent ? `${parent.heading_path} / ${s.marker}${s.title}` : `${s.marker}${s.title}` };
+    markers.set(id, m);
+    out.set(id, l);
+    return l;
+  };
+  for (const r of rows) label(r.id);
+  headingCache.set(db, out);
+  return out;
+}
+
+/** Adds `heading` and `heading_path` to rows that carry a `section_id`. */
+export function withHeadings<T extends { section_id?: number | null }>(db: DB, rows: T[]): Array<T & HeadingLabel> {
+  const labels = headingLabels(db);
+  return rows.map((r) => {
+    const l = r.section_id != null ? labels.get(r.section_id) : undefined;
+    return { ...r, heading: l?.heading ?? '', heading_path: l?.heading_path ?? '' };
+  });
+}
+
+// ------------------------------------------------------------ plans
+
+export interface PlanRef {
+  id: number;
+  title: string;
+  region: string | null;
+}
+
+const norm = (s: string) => s.normalize('NFKC').replace(/\s+/g, '').toLowerCase();
+
+/** Plans whose id is `text` or whose title (or region) contains every space-separated part of `text`. */
+export function matchPlans(db: DB, text: string): PlanRef[] {
+  const plans = db.prepare('SELECT id, title, region FROM plans ORDER BY id').all() as PlanRef[];
+  const t = text.trim();
+  if (/^\d+$/.test(t)) {
+    const byId = plans.filter((p) => p.id === Number(t));
+    if (byId.length) return byId;
+  }
+  const exact = plans.filter((p) => norm(p.title) === norm(t));
+  if (exact.length) return exact;
+  const parts = t.split(/\s+/).map(norm).filter(Boolean);
+  if (!parts.length) return [];
+  return plans.filter((p) => parts.every((q) => norm(`${p.title} ${p.region ?? ''}`).includes(q)));
+}
+
+const listPlans = (ps: PlanRef[]) => ps.map((p) => `${p.id} ${p.title}`).join('; ');
+
+/** Exactly one plan, or a one-line error listing the candidates. */
+export function resolvePlan(db: DB, text: string): PlanRef {
+  const ps = matchPlans(db, text);
+  if (ps.length === 1) return ps[0]!;
+  if (!ps.length) throw new NotFoundError(`no plan matches '${text}' (see plandb plans)`);
+  throw new PlandbError('USAGE', `'${text}' matches ${ps.length} plans: ${listPlans(ps)}; give the id or more of the title`);
+}
+
+/** One or more plans (a filter may match several), or an error when none matches. */
+export function resolvePlans(db: DB, text: string): PlanRef[] {
+  const ps = matchPlans(db, text);
+  if (!ps.length) throw new NotFoundError(`no plan matches '${text}' (see plandb plans)`);
+  return ps;
+}
+
+// ------------------------------------------------------------ units
+
+export interface UnitRef {
+  id: number;
+  canonical: string;
+}
+
+/**
+ * Finds one canonical unit for a name as written: an alias or canonical name in the database, the
+ * name's canonical form under the unit rules (市卫生健康委员会 → 市卫健委), or an unambiguous part of
+ * a name. Ambiguous → one-line error listing the candidates.
+ */
+export function resolveUnit(db: DB, name: string, rules?: Rules): UnitRef {
+  const n = name.replace(/\s+/g, '');
+  if (!n) throw new PlandbError('USAGE', 'empty unit name');
+  const exact = db.prepare(
+    'SELECT u.id, u.canonical FROM units u WHERE u.canonical = @n OR u.id IN (SELECT unit_id FROM unit_aliases WHERE alias = @n)',
+  );
+  let hits = exact.all({ n }) as UnitRef[];
+  let canon = n;
+  if (!hits.length) {
+    canon = unitModel(rulesOrDefault(rules)).canonical(n);
+    if (canon !== n) hits = exact.all({ n: canon }) as UnitRef[];
+  }
+  if (!hits.length) {
+    hits = db
+      .prepare(
+        `SELECT DISTINCT u.id, u.canonical FROM units u LEFT JOIN unit_aliases a ON a.unit_id = u.id
+         WHERE instr(u.canonical, @n) OR instr(a.alias, @n) OR instr(u.canonical, @c) OR instr(a.alias, @c) ORDER BY u.canonical`,
+      )
+      .all({ n, c: canon }) as UnitRef[];
+  }
+  if (hits.length === 1) return hits[0]!;
+  if (!hits.length) throw new NotFoundError(`no unit matches '${name}' (see plandb units)`);
+  const shown = hits.slice(0, 12).map((u) => u.canonical).join('、');
+  throw new PlandbError('USAGE', `'${name}' matches ${hits.length} units: ${shown}${hits.length > 12 ? '…' : ''}; give more of the name`);
+}
+
+// ------------------------------------------------------------ targets
+
+const OP_SIGN: Record<string, string> = { '<=': '≤', '<': '<', '>=': '≥', '>': '>', '=': '', '~': '≈', up: '↑', down: '↓', keep: '保持' };
+
+/** A target's value as people write it: ≤5‰, ≥95%, 1–2项, ≈90%, ↓20%. */
+export function formatTarget(t: { op?: unknown; value?: unknown; value2?: unknown; unit?: unknown }): string {
+  const num = (v: unknown) => (typeof v === 'number' ? String(Math.round(v * 1e6) / 1e6) : '');
+  const unit = typeof t.unit === 'string' ? t.unit : '';
+  const op = String(t.op ?? '');
+  if (t.value === null || t.value === undefined) return op === 'text' || !op ? '' : `${OP_SIGN[op] ?? op}`;
+  if (op === 'range') return `${num(t.value)}–${num(t.value2)}${unit}`;
+  return `${OP_SIGN[op] ?? op}${num(t.value)}${unit}`;
+}
+
+export const ROLES = ['lead', 'support', 'responsible'] as const;
+export type Role = (typeof ROLES)[number];
+export const TARGET_KINDS = ['goal', 'measure', 'table', 'task'] as const;
