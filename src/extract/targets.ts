@@ -115,7 +115,7 @@ function baselineOf(s: string): number | null {
 }
 
 /** Value hits in a sentence, with the exclusions that make a number not a commitment. */
-function valueHits(s: string, md: Model): ValueHit[] {
+function valueHits(s: string, md: Model, cut?: (t: string) => string[]): ValueHit[] {
   const hits: ValueHit[] = [];
   md.valueRe.lastIndex = 0;
   for (const m of s.matchAll(md.valueRe)) {
@@ -141,6 +141,11 @@ function valueHits(s: string, md: Model): ValueHit[] {
     const after = s.slice(unitEnd);
     if (unitText === '个' && /^月/.test(after)) continue;
     if (u.count && !cn && /^[\u4e00-\u9fa5]{1,4}的/u.test(after) && !/^(?:以上|以下|左右)/.test(after)) continue;
+    // 110处置: the unit character is the start of a word, not a measure word
+    if (u.count && unitText.length === 1 && cut) {
+      const first = cut(s.slice(unitEnd - 1, unitEnd + 3))[0] ?? '';
+      if (first.length > 1 && first.startsWith(unitText) && !/^(?:个|所|名|家|项|次)/.test(first.slice(1))) continue;
+    }
     let afterOp: Op | null = null;
     let end = unitEnd;
     const am = md.afterRe.exec(after);
@@ -158,7 +163,7 @@ function valueHits(s: string, md: Model): ValueHit[] {
 
 function beforeComparator(s: string, at: number, md: Model): { op: Op; start: number; id: string } | null {
   let p = at;
-  while (p > 0 && /[\s分别均都各在]/.test(s[p - 1]!)) {
+  while (p > 0 && /[\s分别均都各]/.test(s[p - 1]!)) {
     // 分别/均/各 sit between the comparator and the number
     if (s.slice(p - 2, p) === '分别') p -= 2;
     else p--;
@@ -234,7 +239,7 @@ export function extractItemTargets(item: Item, ctx: ExtractContext): TargetFact[
     const s = sm[0];
     const sOff = item.bodyStart + sm.index!;
     if (md.reviewSentence.test(s)) continue;
-    const hits = valueHits(s, md);
+    const hits = valueHits(s, md, ctx.cut);
     if (!hits.length) continue;
     const years = deadlines(s, ctx.plan);
     const baseYear = baselineOf(s);
@@ -274,11 +279,12 @@ export function extractItemTargets(item: Item, ctx: ExtractContext): TargetFact[
       }
       const lastAfter = group[group.length - 1]!.afterOp;
       const distributive = /分别|各$|均|都/.test(s.slice(cs, hit.start)) || group.length > 1;
-      let before = cleanIndicator(beforeRaw.replace(/分别|均|都/g, ''), md);
+      let before = cleanIndicator(beforeRaw.replace(/(?:分别|均|都)$/u, ''), md);
       // indicator words after the value: 建设30家普惠性托育机构, 30%的社区提供…
       const lastHit = group[group.length - 1]!;
       let ae = lastHit.end;
-      while (ae < s.length && !md.clauseEnd.test(s[ae]!) && !(s[ae] === '、' && /^、\s*[\d一二两三四五六七八九十]/u.test(s.slice(ae)))) ae++;
+      const nextHit = hits[k];
+      while (ae < s.length && !md.clauseEnd.test(s[ae]!) && !(s[ae] === '、' && (/^、\s*[\d一二两三四五六七八九十]/u.test(s.slice(ae)) || (nextHit && nextHit.start > ae && !md.clauseEnd.test(s.slice(ae, nextHit.start)))))) ae++;
       prevEnd = ae < s.length && s[ae] === '、' ? ae + 1 : prevEnd;
       let afterText = s.slice(lastHit.end, ae).replace(/^的/, '').replace(/等$/, '');
       afterText = afterText.replace(/\s+/g, '');

@@ -146,4 +146,37 @@ WHERE i.review = 0
   AND NOT EXISTS (SELECT 1 FROM responsibilities r WHERE r.item_id = i.id);
 `,
   },
+  {
+    name: '002-query-views',
+    sql: `
+-- one row per heading with its full path of titles: 三、优先发展领域和目标策略 / （一）儿童健康
+CREATE VIEW v_headings AS
+WITH RECURSIVE h(section_id, plan_id, level, markers, heading_path) AS (
+  SELECT id, plan_id, level, marker, marker || title FROM sections WHERE parent_id IS NULL
+  UNION ALL
+  SELECT s.id, s.plan_id, s.level, h.markers || s.marker, h.heading_path || ' / ' || s.marker || s.title
+  FROM sections s JOIN h ON s.parent_id = h.section_id
+)
+SELECT h.section_id, h.plan_id, p.title AS plan, h.level, s.path, h.markers || s.title AS heading, h.heading_path, s.page
+FROM h JOIN sections s ON s.id = h.section_id JOIN plans p ON p.id = h.plan_id;
+
+-- one row per plan with its counts
+CREATE VIEW v_plans AS
+SELECT p.id AS plan_id, p.title AS plan, p.region, p.subject, p.period_start, p.period_end, src.name AS source,
+       (SELECT count(*) FROM sections s WHERE s.plan_id = p.id) AS sections,
+       (SELECT count(*) FROM items i WHERE i.plan_id = p.id) AS items,
+       (SELECT count(*) FROM targets t WHERE t.plan_id = p.id) AS targets,
+       (SELECT count(*) FROM responsibilities r WHERE r.plan_id = p.id) AS responsibilities
+FROM plans p JOIN sources src ON src.id = p.source_id;
+
+-- one row per canonical unit: other names it is written as, responsibilities by role
+CREATE VIEW v_units AS
+SELECT u.id AS unit_id, u.canonical AS unit,
+       (SELECT group_concat(a.alias, '、') FROM unit_aliases a WHERE a.unit_id = u.id AND a.alias <> u.canonical) AS aliases,
+       (SELECT count(*) FROM responsibility_units ru JOIN responsibilities r ON r.id = ru.responsibility_id WHERE ru.unit_id = u.id AND r.role = 'lead') AS lead,
+       (SELECT count(*) FROM responsibility_units ru JOIN responsibilities r ON r.id = ru.responsibility_id WHERE ru.unit_id = u.id AND r.role = 'support') AS support,
+       (SELECT count(*) FROM responsibility_units ru JOIN responsibilities r ON r.id = ru.responsibility_id WHERE ru.unit_id = u.id AND r.role = 'responsible') AS responsible
+FROM units u;
+`,
+  },
 ];

@@ -56,12 +56,12 @@ export function registerQuery(program: Command, state: CliState): void {
     program
       .command('show')
       .description("a plan's outline: its heading tree with the items, targets and responsibilities under each heading (sub-headings included)")
-      .argument('<plan>', 'plan id or an unambiguous part of its title (words separated by spaces must all match)'),
+      .argument('<plan...>', 'plan id or an unambiguous part of its title (words separated by spaces must all match)'),
   )
     .addHelpText('after', examples(['plandb show 2', 'plandb show 昆山', 'plandb show "衢州 儿童" --xlsx outline.xlsx']))
-    .action((plan: string, o: OutputOptions) =>
+    .action((plan: string[], o: OutputOptions) =>
       run(o, (db) => {
-        const r = showPlan(db, { plan });
+        const r = showPlan(db, { plan: plan.join(' ') });
         const p = r.plan;
         return {
           columns: OUTLINE_COLUMNS,
@@ -80,13 +80,13 @@ export function registerQuery(program: Command, state: CliState): void {
     program
       .command('unit')
       .description("what a unit owns: the targets and items it is named for, with plan, heading and role")
-      .argument('<name>', 'unit as written (any alias: 市卫生健康委员会 finds 市卫健委) or an unambiguous part of its name')
+      .argument('<name...>', 'unit as written (any alias: 市卫生健康委员会 finds 市卫健委) or an unambiguous part of its name')
       .option('--role <role>', 'only this role: lead (牵头), support (配合) or responsible (责任单位)'),
   )
     .addHelpText('after', examples(['plandb unit 市卫健委', 'plandb unit 市卫生健康委员会 --role responsible', 'plandb unit 教育局 --xlsx 教育局.xlsx']))
-    .action((name: string, o: OutputOptions & { role?: string }) =>
+    .action((name: string[], o: OutputOptions & { role?: string }) =>
       run(o, (db) => {
-        const r = unitItems(db, { name, role: o.role });
+        const r = unitItems(db, { name: name.join(''), role: o.role });
         const targets = r.rows.filter((x) => x.target_id !== null).length;
         const items = new Set(r.rows.map((x) => x.item_id)).size;
         return {
@@ -121,11 +121,12 @@ export function registerQuery(program: Command, state: CliState): void {
     program
       .command('compare')
       .description('one indicator across plans: region, plan, op, value, unit, year; names differing only in spacing or width are grouped')
-      .argument('<indicator>', 'indicator name or part of it'),
+      .argument('<indicator...>', 'indicator name or part of it (spaces are ignored)'),
   )
     .addHelpText('after', examples(['plandb compare 婴儿死亡率', 'plandb compare "5 岁以下儿童死亡率" --xlsx 比较.xlsx']))
-    .action((indicator: string, o: OutputOptions) =>
+    .action((words: string[], o: OutputOptions) =>
       run(o, (db) => {
+        const indicator = words.join(' ');
         const c = compareIndicator(db, { indicator });
         return {
           columns: COMPARE_COLUMNS,
