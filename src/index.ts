@@ -72,24 +72,29 @@ export async function ingestInto(db: DB, files: string[], opts: BatchOptions = {
   const queue = new PQueue({ concurrency: opts.concurrency ?? 2 });
   const outcomes: FileOutcome[] = [];
   let done = 0;
-  await Promise.all(
-    files.map((file) =>
-      queue.add(async () => {
-        let o: FileOutcome;
-        try {
-          const doc = await extractFile(file, rules);
-          const s = writeDocument(db, doc, rules);
-          o = { file, ok: true, plans: s.plans, targets: s.targets, responsibilities: s.responsibilities, replacedPlans: s.replacedPlans };
-        } catch (e) {
-          if (!(e instanceof PlandbError) && process.env.PLANDB_DEBUG) console.error(e);
-          o = { file, ok: false, error: errorLine(e, file) };
-        }
-        outcomes.push(o);
-        opts.onFile?.(o, ++done, files.length);
-      }),
-    ),
-  );
-  outcomes.sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file));
+  // files are read and extracted concurrently but written in input order, so ids are stable
+  let writes: Promise<void> = Promise.resolve();
+  for (const file of files) {
+    const extracted = queue.add(() => extractFile(file, rules)).then(
+      (doc) => ({ doc, error: null as unknown }),
+      (error: unknown) => ({ doc: null, error }),
+    );
+    writes = writes.then(async () => {
+      const { doc, error } = await extracted;
+      let o: FileOutcome;
+      try {
+        if (!doc) throw error;
+        const s = writeDocument(db, doc, rules);
+        o = { file, ok: true, plans: s.plans, targets: s.targets, responsibilities: s.responsibilities, replacedPlans: s.replacedPlans };
+      } catch (e) {
+        if (!(e instanceof PlandbError) && process.env.PLANDB_DEBUG) console.error(e);
+        o = { file, ok: false, error: errorLine(e, file) };
+      }
+      outcomes.push(o);
+      opts.onFile?.(o, ++done, files.length);
+    });
+  }
+  await writes;
   return { files: outcomes, failed: outcomes.filter((o) => !o.ok).length, counts: counts(db) };
 }
 

@@ -142,7 +142,7 @@ function valueHits(s: string, md: Model, cut?: (t: string) => string[]): ValueHi
     if (unitText === '个' && /^月/.test(after)) continue;
     if (u.count && !cn && /^[\u4e00-\u9fa5]{1,4}的/u.test(after) && !/^(?:以上|以下|左右)/.test(after)) continue;
     // 110处置: the unit character is the start of a word, not a measure word
-    if (u.count && unitText.length === 1 && cut) {
+    if (u.count && unitText.length === 1 && cut && !md.afterRe.test(s.slice(unitEnd))) {
       const first = cut(s.slice(unitEnd - 1, unitEnd + 3))[0] ?? '';
       if (first.length > 1 && first.startsWith(unitText) && !/^(?:个|所|名|家|项|次)/.test(first.slice(1))) continue;
     }
@@ -213,7 +213,8 @@ function stripVerbs(s: string, md: Model): string {
 }
 
 function cleanIndicator(s: string, md: Model): string {
-  let t = s.replace(/\s+/g, '');
+  // baselines and rates belong in their own fields: 儿童伤害死亡率以2020年为基数 → 儿童伤害死亡率
+  let t = s.replace(/\s+/g, '').replace(/(?:以|在|比)(?:19|20)\d\d年(?:的)?(?:为基[数准]|基础上|水平)?|每年$|逐年$/gu, '');
   for (let k = 0; k < 3; k++) {
     t = t.replace(md.leadRe, '').replace(md.trailRe, '');
     t = t.replace(/^[，,、：:（）()]+|[，,、：:]+$/gu, '');
@@ -245,13 +246,14 @@ export function extractItemTargets(item: Item, ctx: ExtractContext): TargetFact[
     const baseYear = baselineOf(s);
     const used = new Set<number>();
     let prevEnd = 0;
+    let carriedOp: Op | null = null;
     for (let h = 0; h < hits.length; h++) {
       if (used.has(h)) continue;
       const hit = hits[h]!;
       // a list of values: X、Y和Z
       const group = [hit];
       let k = h + 1;
-      while (k < hits.length && /^[\s、和及与]*$/.test(s.slice(group[group.length - 1]!.end, hits[k]!.start)) && hits[k]!.unit === hit.unit) {
+      while (k < hits.length && /^[\s、和及与]*$/.test(s.slice(group[group.length - 1]!.end, hits[k]!.start))) {
         group.push(hits[k]!);
         k++;
       }
@@ -266,6 +268,11 @@ export function extractItemTargets(item: Item, ctx: ExtractContext): TargetFact[
       let beforeRaw = s.slice(cs, anchor);
       let op: Op | null = bc?.op ?? null;
       let opId = bc?.id ?? null;
+      // 至少有1项艺术爱好、掌握1项艺术技能: a clause-level comparator covers the parts listed after it
+      if (!op && cs === prevEnd && cs > 0 && carriedOp) {
+        op = carriedOp;
+        opId = 'cmp.clause';
+      }
       if (!op) {
         for (const [re, o] of STRONG) {
           const mm = re.exec(beforeRaw);
@@ -285,7 +292,8 @@ export function extractItemTargets(item: Item, ctx: ExtractContext): TargetFact[
       let ae = lastHit.end;
       const nextHit = hits[k];
       while (ae < s.length && !md.clauseEnd.test(s[ae]!) && !(s[ae] === '、' && (/^、\s*[\d一二两三四五六七八九十]/u.test(s.slice(ae)) || (nextHit && nextHit.start > ae && !md.clauseEnd.test(s.slice(ae, nextHit.start)))))) ae++;
-      prevEnd = ae < s.length && s[ae] === '、' ? ae + 1 : prevEnd;
+      const continues = ae < s.length && s[ae] === '、';
+      prevEnd = continues ? ae + 1 : prevEnd;
       let afterText = s.slice(lastHit.end, ae).replace(/^的/, '').replace(/等$/, '');
       afterText = afterText.replace(/\s+/g, '');
       let names: string[];
@@ -308,6 +316,7 @@ export function extractItemTargets(item: Item, ctx: ExtractContext): TargetFact[
         if (/[率数比]$/.test(head) && head.length >= 2)
           names = names.map((n, i) => (i < names.length - 1 && !n.endsWith(head.slice(-1)) ? n + head : n));
       }
+      carriedOp = continues && opId && (op === '>=' || op === '<=') ? op : null;
       const rangeOp = hit.value2 !== null;
       const quoteStart = sOff + (verbOnly || !before ? hit.start : cs + (beforeRaw.length - beforeRaw.trimStart().length));
       const quoteEnd = sOff + (verbOnly || !before ? ae : lastHit.end);

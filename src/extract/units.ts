@@ -106,9 +106,9 @@ export function unitModel(rules: Rules): UnitModel {
       parts.push(cur);
       const out: string[] = [];
       for (let p of parts) {
-        p = p.replace(/^[\s:：]+|[\s。.；;，,）)]+$/gu, '').trim();
+        p = p.replace(/^[\s:：]+|[\s。.；;，,]+$/gu, '').trim();
         // unbalanced closing bracket left by the enclosing （责任单位：…）
-        if ((p.match(/[）)]/g)?.length ?? 0) > (p.match(/[（(]/g)?.length ?? 0)) p = p.replace(/[）)]$/u, '');
+        while ((p.match(/[）)]/g)?.length ?? 0) > (p.match(/[（(]/g)?.length ?? 0) && /[）)]$/u.test(p)) p = p.slice(0, -1).replace(/[\s。.；;，,]+$/u, '');
         p = stripEtc(p);
         if (!p) continue;
         for (const q of splitRunTogether(p)) if (q) out.push(q);
