@@ -1,11 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, it, expect, beforeAll } from 'vitest';
 import ExcelJS from 'exceljs';
 import stringWidth from 'string-width';
-import { rebuild } from '../../src/index.js';
+import { buildSeedDb } from '../helpers/seeddb.js';
 import { main } from '../../src/cli/index.js';
 import type { Io } from '../../src/cli/output.js';
 import { openDb } from '../../src/store/db.js';
@@ -13,16 +11,6 @@ import { BOM, csvField, formatCsv, formatTable, truncate, type ResultSet } from 
 import { exportableTables } from '../../src/query/export.js';
 import { snippet, matchExpression } from '../../src/query/search.js';
 
-const CORPUS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../corpus');
-
-/** Builds a real database from the seed corpus into a fresh temp folder. */
-async function buildSeedDb(): Promise<{ dir: string; db: string }> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'plandb-query-'));
-  const db = path.join(dir, 'plans.db');
-  const report = await rebuild(CORPUS, db);
-  if (report.failed) throw new Error(`seed corpus failed: ${report.files.filter((f) => !f.ok).map((f) => f.error).join('; ')}`);
-  return { dir, db };
-}
 
 function captureIo(): Io & { stdout: () => string; stderr: () => string } {
   const out: string[] = [];

@@ -1,8 +1,4 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { rebuild } from '../../src/index.js';
+import { buildSeedDb } from '../helpers/seeddb.js';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { PlandbError } from '../../src/errors.js';
 import type { DB } from '../../src/store/db.js';
@@ -21,16 +17,6 @@ import {
   NotFoundError,
 } from '../../src/query/index.js';
 
-const CORPUS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../corpus');
-
-/** Builds a real database from the seed corpus into a fresh temp folder. */
-async function buildSeedDb(): Promise<{ dir: string; db: string }> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'plandb-query-'));
-  const db = path.join(dir, 'plans.db');
-  const report = await rebuild(CORPUS, db);
-  if (report.failed) throw new Error(`seed corpus failed: ${report.files.filter((f) => !f.ok).map((f) => f.error).join('; ')}`);
-  return { dir, db };
-}
 
 let db: DB;
 beforeAll(async () => {
