@@ -106,7 +106,7 @@ function unitsBefore(text: string, at: number, units: UnitModel): { units: strin
 
 function inline(text: string, offset: number, units: UnitModel): Found[] {
   const out: Found[] = [];
-  for (const m of text.matchAll(/牵头(?!单位|部门|抓总)|负责(?!人|同志|制定|[，,])/gu)) {
+  for (const m of text.matchAll(/牵头(?!单位|部门|抓总)|负责(?!人|同志)/gu)) {
     const at = m.index!;
     const before = unitsBefore(text, at, units);
     if (!before) continue;
@@ -124,7 +124,7 @@ function inline(text: string, offset: number, units: UnitModel): Found[] {
       if (sup) {
         const list = units.split(sup[1]!.replace(/和|及/g, '、'));
         if (list.length && list.every((u) => units.isUnit(u, { named: true })))
-          out.push({ role: 'support', units: list, start: offset + at + 3, end: offset + at + 2 + sup[0].length, ruleId: 'resp.inline.cooperate' });
+          out.push({ sentenceStart, role: 'support', units: list, start: offset + at + 3, end: offset + at + 2 + sup[0].length, ruleId: 'resp.inline.cooperate' });
       }
     }
   }
