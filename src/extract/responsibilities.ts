@@ -69,7 +69,7 @@ export function extractResponsibilities(item: Item, c: Compiled, units: UnitMode
   // 2. label lines after the item: 牵头单位：A、B / 参与单位：C
   for (const rl of item.respLines) found.push(...parse(rl.text, rl.start));
   // 3. inline phrasings in the rest of the text
-  found.push(...inline(masked.join(''), item.bodyStart, units));
+  found.push(...inline(masked.join(''), item.bodyStart, units, c));
   // merge per role, keeping the order of first appearance
   const byRole = new Map<string, RespFact>();
   for (const f of found) {
@@ -86,46 +86,78 @@ export function extractResponsibilities(item: Item, c: Compiled, units: UnitMode
   return [...byRole.values()].filter((r) => r.units.length);
 }
 
-/** Unit names just before `at`, back to the previous clause boundary or 由. */
-function unitsBefore(text: string, at: number, units: UnitModel): { units: string[]; start: number; you: boolean } | null {
+interface InlineModel {
+  triggerRe: RegExp;
+  triggers: Map<string, { id: string; role: Role }>;
+  by: string;
+  leadRe: RegExp;
+  cooperateRe: RegExp;
+  cooperate: { id: string; role: Role };
+}
+
+const inlineCache = new WeakMap<Compiled, InlineModel>();
+function inlineModel(c: Compiled): InlineModel {
+  let m = inlineCache.get(c);
+  if (!m) {
+    const inl = c.rules.responsibility.inline;
+    const triggerRe = new RegExp(
+      inl.triggers.map((t) => `${t.word}${t.not_followed_by.length ? `(?!${alternation(t.not_followed_by)})` : ''}`).join('|'),
+      'gu',
+    );
+    m = {
+      triggerRe,
+      triggers: new Map(inl.triggers.map((t) => [t.word, { id: t.id, role: t.role }])),
+      by: inl.by,
+      leadRe: new RegExp(`^(?:${alternation(inl.lead_words)})`, 'u'),
+      cooperateRe: new RegExp(`^[，,]([^，,。；;]{2,80}?)(?:等(?:相关|有关)?(?:部门|单位))?(?:${alternation(inl.cooperate.words)})`, 'u'),
+      cooperate: { id: inl.cooperate.id, role: inl.cooperate.role },
+    };
+    inlineCache.set(c, m);
+  }
+  return m;
+}
+
+/** Unit names just before `at`, back to the previous clause boundary or the `by` word (由). */
+function unitsBefore(text: string, at: number, units: UnitModel, im: InlineModel): { units: string[]; start: number; by: boolean } | null {
   let s = at;
   while (s > 0 && !/[。；;，,：:！？\n）)“”]/u.test(text[s - 1]!)) s--;
   let seg = text.slice(s, at);
-  const you = seg.lastIndexOf('由');
+  const by = seg.lastIndexOf(im.by);
   let start = s;
-  if (you >= 0) {
-    start = s + you + 1;
-    seg = seg.slice(you + 1);
+  if (by >= 0) {
+    start = s + by + im.by.length;
+    seg = seg.slice(by + im.by.length);
   }
-  seg = seg.replace(/^(?:并|且|要|应|主要|具体|统一|共同)/u, '');
+  seg = seg.replace(im.leadRe, '');
   if (!seg) return null;
   const list = units.split(seg.replace(/和|及/g, '、'));
   if (!list.length || !list.every((u) => units.isUnit(u, { named: true }))) return null;
-  return { units: list, start, you: you >= 0 };
+  return { units: list, start, by: by >= 0 };
 }
 
-function inline(text: string, offset: number, units: UnitModel): Found[] {
+function inline(text: string, offset: number, units: UnitModel, c: Compiled): Found[] {
+  const im = inlineModel(c);
   const out: Found[] = [];
-  for (const m of text.matchAll(/牵头(?!单位|部门|抓总)|负责(?!人|同志)/gu)) {
+  im.triggerRe.lastIndex = 0;
+  for (const m of text.matchAll(im.triggerRe)) {
     const at = m.index!;
-    const before = unitsBefore(text, at, units);
+    const trig = im.triggers.get(m[0])!;
+    const before = unitsBefore(text, at, units, im);
     if (!before) continue;
-    const lead = m[0] === '牵头';
     // 监测组由统计部门牵头: the assignment is about this sentence's subject, not the whole item
     let sentenceStart: number | undefined;
-    if (before.you && lead) {
+    if (before.by) {
       let s = before.start;
       while (s > 0 && !/[。；;\n]/u.test(text[s - 1]!)) s--;
       if (s > 0) sentenceStart = offset + s;
     }
-    out.push({ sentenceStart, role: 'lead', units: before.units, start: offset + before.start, end: offset + at + m[0].length, ruleId: lead ? (before.you ? 'resp.inline.you-lead' : 'resp.inline.lead') : 'resp.inline.fuze' });
-    if (lead) {
-      const sup = /^[，,]([^，,。；;]{2,80}?)(?:等(?:相关|有关)?(?:部门|单位))?(?:配合|协同|协助|参与)/u.exec(text.slice(at + 2));
-      if (sup) {
-        const list = units.split(sup[1]!.replace(/和|及/g, '、'));
-        if (list.length && list.every((u) => units.isUnit(u, { named: true })))
-          out.push({ sentenceStart, role: 'support', units: list, start: offset + at + 3, end: offset + at + 2 + sup[0].length, ruleId: 'resp.inline.cooperate' });
-      }
+    const end = at + m[0].length;
+    out.push({ sentenceStart, role: trig.role, units: before.units, start: offset + before.start, end: offset + end, ruleId: trig.id });
+    const sup = im.cooperateRe.exec(text.slice(end));
+    if (sup) {
+      const list = units.split(sup[1]!.replace(/和|及/g, '、'));
+      if (list.length && list.every((u) => units.isUnit(u, { named: true })))
+        out.push({ sentenceStart, role: im.cooperate.role, units: list, start: offset + end + 1, end: offset + end + sup[0].length, ruleId: im.cooperate.id });
     }
   }
   return out;

@@ -52,6 +52,8 @@ interface Model {
   reviewSentence: RegExp;
   structuralRe: RegExp;
   rateRe: RegExp;
+  /** bound words (至少, 不超过…) that set the op of a value anywhere later in their clause */
+  clauseOps: Array<[RegExp, Op]>;
 }
 
 const cache = new WeakMap<Rules, Model>();
@@ -88,6 +90,10 @@ function model(rules: Rules): Model {
     reviewSentence: new RegExp(rules.sections.review_sentences.join('|'), 'u'),
     structuralRe: new RegExp(`^(?:${alternation(ind.structural_nouns)})(?:$|[，,。；;、])`, 'u'),
     rateRe: /(?:率|比例|比重|占比|数|水平|浓度|寿命|人口|时间|时长|床位|[）)])$/u,
+    clauseOps: (['>=', '<='] as Op[]).map((o) => {
+      const words = rules.comparators.before.filter((b) => b.op === o).flatMap((b) => b.words).filter((w) => w.length >= 2 && !/[<>=]/.test(w));
+      return [new RegExp(alternation(words), 'u'), o] as [RegExp, Op];
+    }),
   };
   cache.set(rules, m);
   return m;
@@ -174,10 +180,6 @@ function beforeComparator(s: string, at: number, md: Model): { op: Op; start: nu
   return null;
 }
 
-const STRONG: Array<[RegExp, Op]> = [
-  [/至少|不少于|不低于/u, '>='],
-  [/不超过|不高于/u, '<='],
-];
 
 function combineOps(before: Op | null, after: Op | null, range: boolean): Op {
   if (range) return 'range';
@@ -274,7 +276,7 @@ export function extractItemTargets(item: Item, ctx: ExtractContext): TargetFact[
         opId = 'cmp.clause';
       }
       if (!op) {
-        for (const [re, o] of STRONG) {
+        for (const [re, o] of md.clauseOps) {
           const mm = re.exec(beforeRaw);
           if (mm) {
             op = o;
@@ -317,7 +319,6 @@ export function extractItemTargets(item: Item, ctx: ExtractContext): TargetFact[
           names = names.map((n, i) => (i < names.length - 1 && !n.endsWith(head.slice(-1)) ? n + head : n));
       }
       carriedOp = continues && opId && (op === '>=' || op === '<=') ? op : null;
-      const rangeOp = hit.value2 !== null;
       const quoteStart = sOff + (verbOnly || !before ? hit.start : cs + (beforeRaw.length - beforeRaw.trimStart().length));
       const quoteEnd = sOff + (verbOnly || !before ? ae : lastHit.end);
       const yearFor = (at: number) => {
@@ -349,7 +350,6 @@ export function extractItemTargets(item: Item, ctx: ExtractContext): TargetFact[
       else if (group.length > 1) group.forEach((v) => emit(names.join('、'), v));
       else if (names.length > 1) names.forEach((n) => emit(n, hit));
       else emit(names[0]!, hit);
-      void rangeOp;
     }
   }
   return out;

@@ -33,7 +33,12 @@ export const HeadingsFile = z.array(
 const role = z.enum(['responsible', 'lead', 'support']);
 export const ResponsibilityFile = z.object({
   labels: z.array(z.object({ id: z.string(), role, words: z.array(z.string().min(1)).min(1) })),
-  inline: z.array(z.object({ id: z.string(), role, pattern: z.string().refine((s) => s.includes('{L}') || s.includes('{U}'), 'needs {L} or {U}') })),
+  inline: z.object({
+    by: z.string().min(1),
+    triggers: z.array(z.object({ id: z.string(), role, word: z.string().min(1), not_followed_by: z.array(z.string().min(1)).default([]) })).min(1),
+    cooperate: z.object({ id: z.string(), role, words: z.array(z.string().min(1)).min(1) }),
+    lead_words: z.array(z.string().min(1)).default([]),
+  }),
   examples: z.array(z.object({ text: z.string(), expect: z.array(z.object({ role, units: z.array(z.string()) })) })).min(1),
 });
 
