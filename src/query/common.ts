@@ -167,3 +167,13 @@ export function formatTarget(t: { op?: unknown; value?: unknown; value2?: unknow
 export const ROLES = ['lead', 'support', 'responsible'] as const;
 export type Role = (typeof ROLES)[number];
 export const TARGET_KINDS = ['goal', 'measure', 'table', 'task'] as const;
+
+/** Where a row sits: its plan and heading (shared by target and unit-item rows). */
+export interface PlacedRow {
+  plan_id: number;
+  plan: string;
+  region: string | null;
+  section_id: number | null;
+  heading: string;
+  heading_path: string;
+}

@@ -3,16 +3,10 @@ import { PlandbError } from '../errors.js';
 import type { Rules } from '../rules/index.js';
 import { indicatorKey, type DB } from '../store/db.js';
 import type { Column } from './format.js';
-import { TARGET_KINDS, formatTarget, resolvePlans, resolveUnit, withHeadings, type UnitRef } from './common.js';
+import { TARGET_KINDS, formatTarget, resolvePlans, resolveUnit, withHeadings, type PlacedRow, type UnitRef } from './common.js';
 
-export interface TargetRow {
+export interface TargetRow extends PlacedRow {
   target_id: number;
-  plan_id: number;
-  plan: string;
-  region: string | null;
-  section_id: number | null;
-  heading: string;
-  heading_path: string;
   kind: string;
   indicator: string;
   indicator_key: string;

@@ -3,7 +3,7 @@ import type { Rules } from '../rules/index.js';
 import type { DB } from '../store/db.js';
 import { PlandbError } from '../errors.js';
 import type { Column } from './format.js';
-import { ROLES, formatTarget, resolveUnit, withHeadings, type Role, type UnitRef } from './common.js';
+import { ROLES, formatTarget, resolveUnit, withHeadings, type PlacedRow, type Role, type UnitRef } from './common.js';
 
 export interface UnitRow {
   id: number;
@@ -45,16 +45,10 @@ export function listUnits(db: DB): UnitRow[] {
     .all() as UnitRow[];
 }
 
-export interface UnitItemRow {
+export interface UnitItemRow extends PlacedRow {
   unit: string;
   unit_as_written: string;
   role: Role;
-  plan_id: number;
-  plan: string;
-  region: string | null;
-  section_id: number | null;
-  heading: string;
-  heading_path: string;
   item_id: number;
   item_kind: string;
   marker: string | null;
