@@ -1,14 +1,14 @@
 import { effectiveYear } from './years.js';
-import { sourceSlice, pageOf, baseName, type DocResult } from './pipeline.js';
+import path from 'node:path';
+import { pageOf, respQuote, sourceSlice, targetHeading, type DocResult } from './pipeline.js';
 
 /** The JSON of FORMAT.md (gold format) for one document, with extra provenance fields. */
 export function toGoldJson(doc: DocResult) {
   return {
-    file: baseName(doc.file),
+    file: path.basename(doc.file),
     format: doc.format,
     plans: doc.plans.map(({ plan, targets, responsibilities }) => {
       const headingPath = (idx: number | null) => (idx === null ? '' : plan.headings[idx]!.path);
-      const itemHeading = (i: number | null) => (i === null ? null : plan.items[i]!.heading);
       return {
         title: plan.title,
         region: plan.region,
@@ -18,7 +18,7 @@ export function toGoldJson(doc: DocResult) {
           .filter((h) => h.level <= 2)
           .map((h) => ({ level: h.level, marker: h.marker, title: h.title, start: h.start, end: h.end, page: pageOf(doc, h.start) })),
         targets: targets.map((t) => ({
-          heading: headingPath(t.item !== null ? itemHeading(t.item) : plan.tables[t.table!]!.heading),
+          heading: headingPath(targetHeading(plan, t)),
           quote: sourceSlice(doc, t.start, t.end),
           indicator: t.indicator,
           op: t.op,
@@ -36,10 +36,9 @@ export function toGoldJson(doc: DocResult) {
           rule: t.ruleId,
         })),
         responsibilities: responsibilities.map((r) => {
-          const it = plan.items[r.item]!;
           return {
-            heading: headingPath(it.heading),
-            quote: sourceSlice(doc, r.quoteStart, Math.min(r.quoteStart + 30, it.bodyStart + it.text.length)),
+            heading: headingPath(plan.items[r.item]!.heading),
+            quote: respQuote(doc, plan, r),
             role: r.role,
             units: r.units,
             start: r.start,

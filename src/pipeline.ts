@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import path from 'node:path';
 import { PlandbError } from './errors.js';
 import { extractResponsibilities, type RespFact } from './extract/responsibilities.js';
 import { extractItemTargets, extractTableTargets, type TargetFact } from './extract/targets.js';
@@ -80,4 +79,13 @@ export function sourceSlice(doc: DocResult, start: number, end: number): string 
   return doc.source.slice(s, e);
 }
 
-export const baseName = (file: string) => path.basename(file);
+/** The heading a target sits under: its item's, or its table's. */
+export function targetHeading(plan: Plan, t: TargetFact): number | null {
+  return t.item !== null ? plan.items[t.item]!.heading : plan.tables[t.table!]!.heading;
+}
+
+/** A responsibility's quote: the first 30 characters of its item (or 由-sentence), from the source. */
+export function respQuote(doc: DocResult, plan: Plan, r: RespFact): string {
+  const it = plan.items[r.item]!;
+  return sourceSlice(doc, r.quoteStart, Math.min(r.quoteStart + 30, it.bodyStart + it.text.length));
+}

@@ -183,7 +183,6 @@ function beforeComparator(s: string, at: number, md: Model): { op: Op; start: nu
 
 function combineOps(before: Op | null, after: Op | null, range: boolean): Op {
   if (range) return 'range';
-  if (before === 'down' || before === 'up') return before;
   if (after) return after;
   if (before) return before;
   return '=';
@@ -327,13 +326,14 @@ export function extractItemTargets(item: Item, ctx: ExtractContext): TargetFact[
       };
       const ruleId = `target.${distributive ? 'list' : 'value'}${opId ? '+' + opId : ''}`;
       const emit = (name: string, v: ValueHit) => {
-        const before2 = v === hit ? bc?.op ?? op : op;
+        const base = v === hit ? bc?.op ?? op : op;
+        const change = base === 'down' || base === 'up';
         out.push({
           item: item.idx,
           table: null,
           indicator: name,
           // 改造提升90所学校: a change verb before a count of things is an action, not an amount of change
-          op: (before2 === 'down' || before2 === 'up') && !afterText ? before2 : combineOps(before2 === 'down' || before2 === 'up' ? '=' : before2, lastAfter ?? v.afterOp, v.value2 !== null),
+          op: change && !afterText ? base : combineOps(change ? '=' : base, lastAfter ?? v.afterOp, v.value2 !== null),
           value: v.value,
           value2: v.value2,
           unit: v.unit,
@@ -362,7 +362,7 @@ export function extractTableTargets(table: Table, ctx: ExtractContext): TargetFa
   const header = table.header.map((c) => c.text.replace(/\s+/g, ''));
   const ncol = Math.max(header.length, ...table.rows.map((r) => r.cells.length));
   let indCol = header.findIndex((h) => /指标|项目|内容/.test(h));
-  if (indCol < 0) indCol = header.length ? 1 : 1;
+  if (indCol < 0) indCol = 1; // 序号, 指标, …
   const yearCols = header.map((h, i) => ({ i, year: Number(/((?:19|20)\d\d)/.exec(h)?.[1] ?? NaN), h })).filter((x) => !Number.isNaN(x.year));
   const region = (plan.region ?? '').replace(/[市县区]$/, '');
   const otherRegion = (h: string) => {

@@ -17,8 +17,6 @@ async function paged(): Promise<Reader[]> {
   return extraReaders;
 }
 
-export const SUPPORTED_EXTENSIONS = ['.txt', '.text', '.md', '.pdf', '.docx'];
-
 export async function readerFor(file: string): Promise<Reader> {
   const ext = path.extname(file).toLowerCase();
   if (txtReader.extensions.includes(ext)) return txtReader;

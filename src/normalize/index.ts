@@ -14,10 +14,10 @@ export interface NormText {
 class Builder {
   chars: string[] = [];
   src: number[] = [];
-  push(s: string, srcOffset: number, srcStep = 1): void {
+  push(s: string, srcOffset: number): void {
     for (let i = 0; i < s.length; i++) {
       this.chars.push(s[i]!);
-      this.src.push(srcOffset + i * srcStep);
+      this.src.push(srcOffset + i);
     }
   }
 }
@@ -29,7 +29,7 @@ interface Line {
   end: number;
 }
 
-const FULLWIDTH: Record<string, string> = { '％': '%', '＜': '＜', '﹪': '%', '\u3000': ' ', '\u00a0': ' ', '\t': '\t' };
+const FULLWIDTH: Record<string, string> = { '％': '%', '﹪': '%', '\u3000': ' ', '\u00a0': ' ' };
 
 function foldChar(c: string): string {
   const code = c.charCodeAt(0);

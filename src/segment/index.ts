@@ -91,7 +91,7 @@ function planMeta(title: string, c: Compiled): Pick<Plan, 'region' | 'subject' |
 }
 
 /** Finds where each plan starts: its title line. A title not followed by any outline heading before the next title (a cover page) is dropped. */
-function findPlanStarts(lines: LineRec[], c: Compiled): number[] {
+function findPlanStarts(lines: LineRec[], markers: Array<MarkerHit | null>, c: Compiled): number[] {
   const cands: number[] = [];
   lines.forEach((l, i) => {
     if (c.isPlanTitle(l.text)) cands.push(i);
@@ -102,7 +102,7 @@ function findPlanStarts(lines: LineRec[], c: Compiled): number[] {
     const to = k + 1 < cands.length ? cands[k + 1]! : lines.length;
     let outline = 0;
     for (let i = from + 1; i < to; i++) {
-      const m = matchMarker(lines[i]!.text, c);
+      const m = markers[i];
       if (m && (m.kind === 'cn' || m.kind === 'chapter')) outline++;
       if (outline >= 2) break;
     }
@@ -137,16 +137,18 @@ const HEADER_RE = /序号|指标|项目/u;
 export function segment(text: string, c: Compiled): SegmentResult {
   const lines = splitLines(text);
   const warnings: Warning[] = [];
-  const starts = findPlanStarts(lines, c);
+  // heading markers at line starts, matched once for plan finding and outline levels
+  const markers = lines.map((l) => matchMarker(l.text, c));
+  const starts = findPlanStarts(lines, markers, c);
   const plans: Plan[] = [];
   starts.forEach((from, pi) => {
     const to = pi + 1 < starts.length ? starts[pi + 1]! : lines.length;
-    plans.push(segmentPlan(lines, from, to, pi, c, warnings));
+    plans.push(segmentPlan(lines, markers, from, to, pi, c, warnings));
   });
   return { plans, warnings };
 }
 
-function segmentPlan(lines: LineRec[], from: number, to: number, idx: number, c: Compiled, warnings: Warning[]): Plan {
+function segmentPlan(lines: LineRec[], markers: Array<MarkerHit | null>, from: number, to: number, idx: number, c: Compiled, warnings: Warning[]): Plan {
   const tl = lines[from]!;
   const title = tl.text.trim();
   const meta = planMeta(title, c);
@@ -164,7 +166,7 @@ function segmentPlan(lines: LineRec[], from: number, to: number, idx: number, c:
   // outline kinds used by this plan → levels
   const present = new Set<string>();
   for (let i = from + 1; i < to; i++) {
-    const m = matchMarker(lines[i]!.text, c);
+    const m = markers[i];
     if (m && OUTLINE_KINDS.includes(m.kind)) present.add(m.kind);
   }
   const levelOf = new Map<string, number>();

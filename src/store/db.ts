@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { PlandbError } from '../errors.js';
 import { unitModel } from '../extract/units.js';
-import { pageOf, sha256, sourceSlice, type DocResult } from '../pipeline.js';
+import { pageOf, respQuote, sha256, sourceSlice, targetHeading, type DocResult } from '../pipeline.js';
 import type { Rules } from '../rules/index.js';
 import { effectiveYear } from '../years.js';
 import { MIGRATIONS } from './schema.js';
@@ -132,7 +132,7 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
         stats.items++;
       }
       for (const t of targets) {
-        const section = t.item !== null ? plan.items[t.item]!.heading : plan.tables[t.table!]!.heading;
+        const section = targetHeading(plan, t);
         q.insTarget.run(
           planId, t.item === null ? null : itemIds[t.item]!, secOf(section), t.kind === 'text' ? 'measure' : t.kind, t.indicator, indicatorKey(t.indicator),
           t.op, t.value, t.value2, t.unit, t.year, effectiveYear(t.year, plan.period), t.baseline, t.baselineYear,
@@ -141,9 +141,7 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
         stats.targets++;
       }
       for (const r of responsibilities) {
-        const it = plan.items[r.item]!;
-        const quote = sourceSlice(doc, r.quoteStart, Math.min(r.quoteStart + 30, it.bodyStart + it.text.length));
-        const rid = Number(q.insResp.run(planId, itemIds[r.item]!, secOf(it.heading), r.role, quote, r.start, r.end, pageOf(doc, r.start), r.ruleId).lastInsertRowid);
+        const rid = Number(q.insResp.run(planId, itemIds[r.item]!, secOf(plan.items[r.item]!.heading), r.role, respQuote(doc, plan, r), r.start, r.end, pageOf(doc, r.start), r.ruleId).lastInsertRowid);
         r.units.forEach((u, pos) => q.insRU.run(rid, pos, unitIdOf(u), u));
         stats.responsibilities++;
       }
