@@ -19,6 +19,10 @@ export interface Score {
   targetsTable: PRF;
   op: { correct: number; of: number };
   year: { correct: number; of: number };
+  /** Matched targets whose indicator equals the gold one after removing white space. */
+  indicatorExact: { correct: number; of: number };
+  /** Target F1 counting a match only when indicator (exact), op and year are right too. */
+  targetsStrict: PRF;
   responsibilities: PRF;
   misses: string[];
 }
@@ -73,10 +77,10 @@ function match<G, P>(golds: G[], preds: P[], scoreFn: (g: G, p: P) => number) {
 }
 
 /** Raw counts, so that several files can be summed before computing P/R/F1. */
-export interface Counts { P: number[]; H: number[]; T: number[]; TN: number[]; TT: number[]; R: number[]; op: number[]; yr: number[]; misses: string[] }
+export interface Counts { P: number[]; H: number[]; T: number[]; TN: number[]; TT: number[]; R: number[]; op: number[]; yr: number[]; ind: number[]; strict: number; misses: string[] }
 
 export function emptyCounts(): Counts {
-  return { P: [0, 0, 0], H: [0, 0, 0], T: [0, 0, 0], TN: [0, 0, 0], TT: [0, 0, 0], R: [0, 0, 0], op: [0, 0], yr: [0, 0], misses: [] };
+  return { P: [0, 0, 0], H: [0, 0, 0], T: [0, 0, 0], TN: [0, 0, 0], TT: [0, 0, 0], R: [0, 0, 0], op: [0, 0], yr: [0, 0], ind: [0, 0], strict: 0, misses: [] };
 }
 
 export function countFile(gold: J, pred: J, acc: Counts = emptyCounts()): Counts {
@@ -118,6 +122,9 @@ export function countFile(gold: J, pred: J, acc: Counts = emptyCounts()): Counts
     add(acc.TT, tm.pairs.filter(([i]) => tab(gt[i])).length, tm.pUn.filter((j) => tab(pt[j])).length, tm.gUn.filter((i) => tab(gt[i])).length);
     for (const [i, j] of tm.pairs) {
       acc.op[1]!++; if (gt[i].op === pt[j].op) acc.op[0]!++; else misses.push(`op   [${g.title}] ${gt[i].indicator} gold ${gt[i].op} got ${pt[j].op}`);
+      acc.ind[1]!++; const indOk = norm(gt[i].indicator) === norm(pt[j].indicator);
+      if (indOk) acc.ind[0]!++; else misses.push(`name [${g.title}] gold ${gt[i].indicator} got ${pt[j].indicator}`);
+      if (indOk && gt[i].op === pt[j].op && (gt[i].year == null || Number(pt[j].year) === Number(gt[i].year))) acc.strict++;
       if (gt[i].year != null) { acc.yr[1]!++; if (Number(pt[j].year) === Number(gt[i].year)) acc.yr[0]!++; else misses.push(`year [${g.title}] ${gt[i].indicator} gold ${gt[i].year} got ${pt[j].year}`); }
     }
     for (const i of tm.gUn) misses.push(`target FN [${g.title}] ${gt[i].indicator} ${gt[i].op} ${gt[i].value ?? ''}${gt[i].unit ?? ''} «${gt[i].quote}»`);
@@ -149,6 +156,8 @@ export function scoreOf(c: Counts): Score {
   return {
     plans: f(c.P), headings: f(c.H), targets: f(c.T), targetsNumeric: f(c.TN), targetsTable: f(c.TT),
     op: { correct: c.op[0]!, of: c.op[1]! }, year: { correct: c.yr[0]!, of: c.yr[1]! },
+    indicatorExact: { correct: c.ind[0]!, of: c.ind[1]! },
+    targetsStrict: prf(c.strict, c.T[1]! + (c.T[0]! - c.strict), c.T[2]! + (c.T[0]! - c.strict)),
     responsibilities: f(c.R), misses: c.misses,
   };
 }
@@ -162,7 +171,8 @@ export function formatScore(s: Score, verbose = false): string {
   const acc = (a: { correct: number; of: number }) => `${a.correct}/${a.of}${a.of ? ` = ${(a.correct / a.of).toFixed(3)}` : ''}`;
   const out = [
     line('plans', s.plans), line('headings', s.headings), line('targets', s.targets), line('  numeric', s.targetsNumeric),
-    line('  table rows', s.targetsTable), `op accuracy        ${acc(s.op)}`, `year accuracy      ${acc(s.year)}`, line('responsibilities', s.responsibilities),
+    line('  table rows', s.targetsTable), `op accuracy        ${acc(s.op)}`, `year accuracy      ${acc(s.year)}`,
+    `indicator exact    ${acc(s.indicatorExact)}`, line('targets strict', s.targetsStrict), line('responsibilities', s.responsibilities),
   ];
   if (verbose) for (const m of s.misses) out.push('  ' + m);
   return out.join('\n');

@@ -47,6 +47,8 @@ describe('plandb eval agrees with the reference scorer (score.mjs)', () => {
     for (const k of ['plans', 'headings', 'targets', 'targetsNumeric', 'targetsTable', 'responsibilities'] as const) expect(ours[k], k).toEqual(ref[k]);
     expect(ours.op).toEqual(ref.op);
     expect(ours.year).toEqual(ref.year);
+    expect(ours.indicatorExact).toEqual(ref.indicatorExact);
+    expect(ours.targetsStrict).toEqual(ref.targetsStrict);
     expect(ours.misses).toEqual(ref.misses);
   });
 });
