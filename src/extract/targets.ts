@@ -1,3 +1,4 @@
+import nodejieba from 'nodejieba';
 import type { Op, Rules } from '../rules/index.js';
 import { alternation } from '../rules/compiled.js';
 import { cnToNumber } from '../segment/index.js';
@@ -45,6 +46,11 @@ interface Model {
   qualitative: Array<{ words: string[]; op: Op }>;
   leadRe: RegExp;
   trailRe: RegExp;
+  nameTrailRe: RegExp;
+  sharedLeadRe: RegExp | null;
+  popRe: RegExp | null;
+  verbAnyRe: RegExp;
+  keptVerbRe: RegExp | null;
   verbEndRe: RegExp;
   verbStartRe: RegExp;
   verbOnlyRe: RegExp;
@@ -57,6 +63,19 @@ interface Model {
 }
 
 const cache = new WeakMap<Rules, Model>();
+
+/** Trailing filler words, except where the word ends an action verb (有 in 建有, 设有): the verb is cut whole later. */
+function trailWordsRe(words: string[], verbs: string[]): RegExp {
+  const esc = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const parts = [...words].sort((a, b) => b.length - a.length).map((w) => {
+    const heads = verbs.filter((v) => v.length > w.length && v.endsWith(w)).map((v) => esc(v.slice(0, -w.length)));
+    return heads.length ? `(?<!${heads.join('|')})${esc(w)}` : esc(w);
+  });
+  return new RegExp(`(?:${parts.join('|')})+$`, 'u');
+}
+
+/** An actor written before the verb (市检察院建成1个…): a unit, not part of what is measured. */
+const ACTOR_RE = /^(?:[省市县区]|团[市县区]委).{1,8}(?:局|委|办|院|联|会)$/u;
 const NUM = '(?:\\d+(?:\\.\\d+)?|[一二两三四五六七八九十百千]+)';
 
 function model(rules: Rules): Model {
@@ -81,8 +100,13 @@ function model(rules: Rules): Model {
     afterRe: new RegExp(`^\\s*(${alternation([...afterOps.keys()])})`, 'u'),
     afterOps,
     qualitative: rules.comparators.qualitative,
-    leadRe: new RegExp(`^(?:(?:到|至|在|于)?20\\d\\d年(?:底|末|前)?[，,]?|${alternation(ind.lead_words)})+`, 'u'),
-    trailRe: new RegExp(`(?:${alternation(ind.trail_words)})+$`, 'u'),
+    leadRe: new RegExp(`^(?:(?:到|至|在|于)?20\\d\\d年(?:底|末|前|度)?[，,]?|${[alternation(ind.lead_words), ...ind.lead_patterns].join('|')})+`, 'u'),
+    trailRe: trailWordsRe(ind.trail_words, ind.action_verbs),
+    nameTrailRe: new RegExp(`(?:${ind.name_trail_words.length ? alternation(ind.name_trail_words) : '(?!)'}|每[年周月天日])$`, 'u'),
+    sharedLeadRe: ind.shared_lead_words.length ? new RegExp(`^(?:${alternation(ind.shared_lead_words)})`, 'u') : null,
+    popRe: ind.populations.length ? new RegExp(`(?:${alternation(ind.populations)})(?![园所院])`, 'u') : null,
+    verbAnyRe: new RegExp(alternation(ind.action_verbs), 'u'),
+    keptVerbRe: ind.kept_verbs.length ? new RegExp(`(?:${alternation(ind.kept_verbs)})$`, 'u') : null,
     verbEndRe: new RegExp(`(?:${alternation(ind.action_verbs)})$`, 'u'),
     verbStartRe: new RegExp(`^(?:${alternation(ind.action_verbs)})`, 'u'),
     verbOnlyRe: new RegExp(`^(?:${alternation(ind.action_verbs)})*$`, 'u'),
@@ -223,6 +247,91 @@ function cleanIndicator(s: string, md: Model): string {
   return t;
 }
 
+/** Lists share their parts: 小学、初中、高中生每日睡眠 → 小学生每日睡眠…; 学生每天校内、校外 → 学生每天校外; 新生儿、婴儿和5岁以下儿童死亡率 → 新生儿死亡率. */
+function shareParts(names0: string[], md: Model, cut: (s: string) => string[]): string[] {
+  let names = [...names0];
+  const last = names[names.length - 1]!;
+  const earlier = names.slice(0, -1);
+  const L = earlier[0]!.length;
+  if (L <= 4 && earlier.every((n) => n.length === L) && last.length > L + 1) {
+    // parallel short items before a long last one: the last one's tail is shared
+    const suffix = last.slice(L);
+    names = names.map((n, i) => (i < names.length - 1 && !n.endsWith(suffix) ? n + suffix : n));
+  } else {
+    const toks = cut(last);
+    const head = toks[toks.length - 1] ?? '';
+    if (/[率数比]$/.test(head) && head.length >= 2)
+      names = names.map((n, i) => (i < names.length - 1 && !n.endsWith(head.slice(-1)) ? n + head : n));
+  }
+  // parallel items after a long first one: the first one's subject is shared
+  // (学生每天校内、校外; 5岁以下儿童贫血患病率、生长迟缓率; 在用大型游乐设施定期检查率和检验合格率)
+  const first = names[0]!;
+  const later = names.slice(1);
+  const M = later[0]!.length;
+  const noPop = (n: string) => !md.popRe || !md.popRe.test(n);
+  const rates = first.endsWith('率') && later.every((n) => n.endsWith('率'));
+  const bare = rates && later.every((n) => n.length <= 3 && noPop(n));
+  if (!bare && later.every((n) => n.length === M && noPop(n)) && first.length > M + 1) {
+    const prefix = first.slice(0, first.length - M);
+    if ((md.popRe && md.popRe.test(prefix)) || (rates && M <= 6)) names = [first, ...later.map((n) => prefix + n)];
+  } else if (bare) {
+    // 儿童药品质量抽验生产企业覆盖率与合格率: a bare measure takes the first one's text up to its last verb
+    const toks = nodejieba.tag(first);
+    let at = -1, pos = 0;
+    for (const t of toks) { pos += t.word.length; if (t.tag === 'v' && pos < first.length - 1) at = pos; }
+    if (at > 1) names = [first, ...later.map((n) => first.slice(0, at) + n)];
+  }
+  // 新增A、B → 新增B
+  const lead = md.sharedLeadRe?.exec(first)?.[0];
+  if (lead) names = names.map((n) => (md.verbStartRe.test(n) || n.startsWith(lead) ? n : lead + n));
+  return names;
+}
+
+/**
+ * A bare measure (访视率, 管理率) takes what it measures from its own sentence: 加强新生儿规范化访视，访视率保持在90%以上
+ * → 新生儿访视率; 开展0—6岁儿童健康管理工作，管理率… → 0—6岁儿童健康管理率. Manner words (规范化) are dropped.
+ */
+function contextName(name: string, prior: string, md: Model): string {
+  if (!/^[\u4e00-\u9fa5]{1,3}率$/u.test(name) || !md.popRe) return name;
+  const stem = name.slice(0, -1);
+  const at = prior.lastIndexOf(stem);
+  if (at < 0) return name;
+  let cs = at;
+  while (cs > 0 && !md.clauseEnd.test(prior[cs - 1]!)) cs--;
+  const phrase = prior.slice(cs, at);
+  const pop = new RegExp(`[\\d０-９]*(?:[-—–～~至][\\d０-９]+)?岁?(?:以下|以上)?(?:${md.popRe.source})`, 'u').exec(phrase);
+  if (!pop) return name;
+  const middle = phrase.slice(pop.index + pop[0].length).replace(/[\u4e00-\u9fa5]{1,3}化/gu, '');
+  return pop[0] + middle + name;
+}
+
+interface CarryState { lead: string | null; pop: string | null }
+
+/** Carries a change word (新增) over count clauses, and a population over bare measures, within one sentence. */
+function carryLead(name: string, hit: ValueHit, st: CarryState, md: Model): string {
+  let n = name;
+  const lead = md.sharedLeadRe?.exec(n)?.[0] ?? null;
+  if (hit.count) {
+    if (lead) st.lead = lead;
+    else if (st.lead && !md.verbStartRe.test(n) && !md.verbAnyRe.test(n)) n = st.lead + n;
+  } else st.lead = null;
+  if (md.popRe) {
+    const pm = new RegExp(`^.{0,8}?(?:${md.popRe.source})`, 'u').exec(n);
+    if (pm) st.pop = n.endsWith('率') ? pm[0] : null;
+    else if (st.pop && n.endsWith('率') && n.length <= 8) n = st.pop + n;
+    else st.pop = null;
+  }
+  return n;
+}
+
+/** The plan's own place written before a name (苏州儿童“关爱之家”覆盖率 in 苏州's plan) is not part of it. */
+function stripRegion(name: string, plan: Plan): string {
+  const bare = (plan.region ?? '').replace(/(?:市|县|区)$/u, '');
+  if (bare.length < 2 || !name.startsWith(bare)) return name;
+  const rest = name.slice(bare.length);
+  return /^[市县区级省]/u.test(rest) || rest.length < 2 ? name : rest;
+}
+
 export interface ExtractContext {
   rules: Rules;
   plan: Plan;
@@ -248,6 +357,8 @@ export function extractItemTargets(item: Item, ctx: ExtractContext): TargetFact[
     const used = new Set<number>();
     let prevEnd = 0;
     let carriedOp: Op | null = null;
+    const presetNames = new Map<number, string>();
+    const sentenceState: CarryState = { lead: null, pop: null };
     for (let h = 0; h < hits.length; h++) {
       if (used.has(h)) continue;
       const hit = hits[h]!;
@@ -287,7 +398,9 @@ export function extractItemTargets(item: Item, ctx: ExtractContext): TargetFact[
       }
       const lastAfter = group[group.length - 1]!.afterOp;
       const distributive = /分别|各$|均|都/.test(s.slice(cs, hit.start)) || group.length > 1;
-      let before = cleanIndicator(beforeRaw.replace(/(?:分别|均|都)$/u, ''), md);
+      // A达到B总数的15%: the share of A in B
+      const share = /^(.+?)(?:达到|占)(.+?(?:总数|总量|总人数))的?$/u.exec(beforeRaw.replace(/\s+/g, ''));
+      let before = share ? cleanIndicator(share[1]!, md) + '占' + share[2] + '比例' : cleanIndicator(beforeRaw.replace(/(?:分别|均|都)$/u, ''), md);
       // indicator words after the value: 建设30家普惠性托育机构, 30%的社区提供…
       const lastHit = group[group.length - 1]!;
       let ae = lastHit.end;
@@ -296,30 +409,52 @@ export function extractItemTargets(item: Item, ctx: ExtractContext): TargetFact[
       const continues = ae < s.length && s[ae] === '、';
       prevEnd = continues ? ae + 1 : prevEnd;
       let afterText = s.slice(lastHit.end, ae).replace(/^的/, '').replace(/等$/, '');
-      afterText = afterText.replace(/\s+/g, '');
+      // 100%能获得…: a modal is not part of the name; 专业性强、服务水平高的…机构: a list of qualities is not either
+      afterText = afterText.replace(/\s+/g, '').replace(/^(?:能够|可以|能|可)/u, '').replace(/^[^的，,]*、[^的，,]*的/u, (m) => (md.verbAnyRe.test(m) ? m : ''));
+      // 95%的城市社区和85%的农村社区建立…: each value has its own subject, the predicate is shared
+      const paired = /^(.+?)[和、及与](\d+(?:\.\d+)?[%％])的(.+)$/u.exec(afterText);
+      if (paired && nextHit && s.slice(nextHit.start).replace(/\s+/g, '').startsWith(paired[2]!)) {
+        const vm = md.verbAnyRe.exec(paired[3]!);
+        const pred = vm ? paired[3]!.slice(vm.index) : '';
+        afterText = paired[1]! + pred;
+        if (vm) presetNames.set(k, cleanIndicator(paired[3]!, md));
+      }
       let names: string[];
       const verbOnly = md.verbOnlyRe.test(before);
       const nounAfter = !!afterText && !md.rateRe.test(before);
-      if (verbOnly || md.verbEndRe.test(before) || (nounAfter && !distributive)) {
-        const stem = stripVerbs(before, md);
+      const preset = presetNames.get(h);
+      if (preset) {
+        names = [preset];
+      } else if (verbOnly || md.verbEndRe.test(before) || (nounAfter && !distributive)) {
+        const kept = md.keptVerbRe?.exec(before);
+        let stem = kept && kept.index > 0 ? before : stripVerbs(before, md);
+        if (ACTOR_RE.test(stem)) stem = '';
         names = [cleanIndicator(stem + afterText, md)];
       } else if (!before) {
         names = [cleanIndicator(afterText, md)];
       } else if (distributive) {
         names = splitList(before).map((x) => cleanIndicator(x, md));
-      } else names = [before.replace(md.verbStartRe, '') || before];
-      names = names.filter(Boolean);
-      if (!names.length) continue;
-      // suffix sharing: 新生儿、婴儿和5岁以下儿童死亡率 → 新生儿死亡率…
-      if (names.length > 1) {
-        const toks = ctx.cut(names[names.length - 1]!);
-        const head = toks[toks.length - 1] ?? '';
-        if (/[率数比]$/.test(head) && head.length >= 2)
-          names = names.map((n, i) => (i < names.length - 1 && !n.endsWith(head.slice(-1)) ? n + head : n));
+        // 学生每天校内、校外各1小时体育活动: the words after the value complete every item
+        if (afterText && !md.rateRe.test(names[names.length - 1]!)) names = names.map((n) => n + cleanIndicator(afterText, md));
+      } else {
+        let whole = before.replace(md.verbStartRe, '') || before;
+        // 改造或新建儿童友好医院: coordinated verbs go together
+        if (whole !== before && /^[或和及、]/u.test(whole)) whole = whole.slice(1).replace(md.verbStartRe, '');
+        names = [whole];
+        // 儿童“关爱之家”、镇街道未成年人保护工作站覆盖率100%: one value for each listed noun
+        const parts = whole.split('、');
+        const popEnd = md.popRe ? new RegExp(`(?:${md.popRe.source})$`, 'u') : null;
+        if (parts.length > 1 && parts.every((x) => x.length >= 4 && !x.includes('的') && !popEnd?.test(x))) names = parts;
       }
+      names = names.map((n) => stripRegion(n.replace(md.nameTrailRe, ''), ctx.plan)).filter(Boolean);
+      if (!names.length) continue;
+      if (names.length > 1) names = shareParts(names, md, ctx.cut);
+      // 新增A 30家、B 3家 → 新增B; 残疾儿童入园率…，义务教育入学率… → 残疾儿童义务教育入学率
+      names = names.map((n) => carryLead(contextName(n, s.slice(0, cs), md), hit, sentenceState, md));
       carriedOp = continues && opId && (op === '>=' || op === '<=') ? op : null;
       const quoteStart = sOff + (verbOnly || !before ? hit.start : cs + (beforeRaw.length - beforeRaw.trimStart().length));
-      const quoteEnd = sOff + (verbOnly || !before ? ae : lastHit.end);
+      const tookAfter = !!afterText && names.some((n) => n.includes(afterText.slice(0, 2)));
+      const quoteEnd = sOff + (verbOnly || !before || tookAfter ? ae : lastHit.end);
       const yearFor = (at: number) => {
         const prior = years.filter((y) => y.at < at);
         return prior.length ? prior[prior.length - 1]!.year : years.find((y) => y.at > at && y.at < lastHit.end + 12)?.year ?? null;

@@ -88,6 +88,11 @@ export type Role = z.infer<typeof role>;
 
 export const IndicatorsFile = z.object({
   lead_words: z.array(z.string().min(1)),
+  lead_patterns: z.array(regexSource).default([]),
+  name_trail_words: z.array(z.string().min(1)).default([]),
+  shared_lead_words: z.array(z.string().min(1)).default([]),
+  kept_verbs: z.array(z.string().min(1)).default([]),
+  populations: z.array(z.string().min(1)).default([]),
   trail_words: z.array(z.string().min(1)),
   action_verbs: z.array(z.string().min(1)),
   structural_nouns: z.array(z.string().min(1)),
