@@ -21,6 +21,7 @@ export function toGoldJson(doc: DocResult) {
           heading: headingPath(targetHeading(plan, t)),
           quote: sourceSlice(doc, t.start, t.end),
           indicator: t.indicator,
+          indicator_id: t.indicatorId ?? null,
           op: t.op,
           value: t.value,
           value2: t.value2,

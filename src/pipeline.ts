@@ -1,3 +1,4 @@
+import { catalogue } from './extract/catalogue.js';
 import { createHash } from 'node:crypto';
 import { PlandbError } from './errors.js';
 import { extractResponsibilities, type RespFact } from './extract/responsibilities.js';
@@ -42,6 +43,8 @@ export function processText(input: IngestedText, file: string, rules: Rules = lo
     const targets: TargetFact[] = [];
     for (const t of plan.tables) targets.push(...extractTableTargets(t, ctx));
     for (const it of plan.items) targets.push(...extractItemTargets(it, ctx));
+    const cat = catalogue(rules);
+    for (const t of targets) t.indicatorId = cat.match(t.indicator, t.item !== null ? plan.items[t.item]!.text : undefined)?.id ?? null;
     const responsibilities = plan.items.flatMap((it) => extractResponsibilities(it, c, units));
     return { plan, targets, responsibilities };
   });

@@ -21,6 +21,8 @@ export interface TargetFact {
   start: number;
   end: number;
   ruleId: string;
+  /** catalogue entry (extract-rules/indicator-catalogue.yaml) the indicator stands for, if any */
+  indicatorId?: string | null;
 }
 
 interface ValueHit {

@@ -117,35 +117,68 @@ export function resolvePlans(db: DB, text: string): PlanRef[] {
 export interface UnitRef {
   id: number;
   canonical: string;
+  government?: string | null;
+  body?: string | null;
 }
 
+/** The units a name stands for, and how to call them together (市卫健委: the 卫健委 of every city). */
+export interface UnitGroup {
+  label: string;
+  units: UnitRef[];
+}
+
+const LEVEL = /^(?:省|市|县|区)(?![场级属直辖])/u;
+
 /**
- * Finds one canonical unit for a name as written: an alias or canonical name in the database, the
- * name's canonical form under the unit rules (市卫生健康委员会 → 市卫健委), or an unambiguous part of
- * a name. Ambiguous → one-line error listing the candidates.
+ * Finds the units a name means. A qualified name (昆山市卫健委) or an alias written in one plan is one
+ * unit; a plain body (卫健委) is that body of every government, grouped; a body with a level
+ * (市卫健委, 市卫生健康委员会) is that body of every government at the level; `region` keeps only
+ * the governments whose name contains it. A part of a name that fits one body groups its units;
+ * parts of different bodies give a one-line error listing the candidates.
  */
-export function resolveUnit(db: DB, name: string, rules?: Rules): UnitRef {
+export function resolveUnits(db: DB, name: string, opts: { region?: string; rules?: Rules } = {}): UnitGroup {
   const n = name.replace(/\s+/g, '');
   if (!n) throw new PlandbError('USAGE', 'empty unit name');
-  const exact = db.prepare(
-    'SELECT u.id, u.canonical FROM units u WHERE u.canonical = @n OR u.id IN (SELECT unit_id FROM unit_aliases WHERE alias = @n)',
-  );
-  let hits = exact.all({ n }) as UnitRef[];
-  let canon = n;
-  if (!hits.length) {
-    canon = unitModel(rulesOrDefault(rules)).canonical(n);
-    if (canon !== n) hits = exact.all({ n: canon }) as UnitRef[];
+  const canon = unitModel(rulesOrDefault(opts.rules)).canonical(n);
+  const sel = 'SELECT u.id, u.canonical, u.government, u.body FROM units u';
+  const region = opts.region?.replace(/\s+/g, '');
+  const inRegion = (u: UnitRef) => !region || (u.government ?? u.canonical).includes(region);
+  const done = (label: string, units: UnitRef[]): UnitGroup | null => {
+    const us = units.filter(inRegion);
+    if (!us.length) return null;
+    return { label: us.length === 1 ? us[0]!.canonical : label, units: us };
+  };
+  // a qualified name: 昆山市卫健委
+  for (const k of new Set([n, canon])) {
+    const hit = done(k, db.prepare(`${sel} WHERE u.canonical = ?`).all(k) as UnitRef[]);
+    if (hit) return hit;
   }
-  if (!hits.length) {
-    hits = db
+  // a body, with or without its level: 卫健委, 市卫健委
+  for (const k of new Set([canon, n])) {
+    const lm = LEVEL.exec(k);
+    const body = lm ? k.slice(lm[0].length) : k;
+    let units = db.prepare(`${sel} WHERE u.body = ? ORDER BY u.canonical`).all(body) as UnitRef[];
+    if (lm) units = units.filter((u) => (u.government ?? '').endsWith(lm[0]) || (u.government ?? '').includes(`·${lm[0]}`));
+    const hit = done(k, units);
+    if (hit) return hit;
+  }
+  // a name as written in some plan (any alias)
+  for (const k of new Set([n, canon])) {
+    const hit = done(k, db.prepare(`${sel} WHERE u.id IN (SELECT unit_id FROM unit_aliases WHERE alias = ?) ORDER BY u.canonical`).all(k) as UnitRef[]);
+    if (hit) return hit;
+  }
+  // part of a name
+  const hits = (
+    db
       .prepare(
-        `SELECT DISTINCT u.id, u.canonical FROM units u LEFT JOIN unit_aliases a ON a.unit_id = u.id
+        `SELECT DISTINCT u.id, u.canonical, u.government, u.body FROM units u LEFT JOIN unit_aliases a ON a.unit_id = u.id
          WHERE instr(u.canonical, @n) OR instr(a.alias, @n) OR instr(u.canonical, @c) OR instr(a.alias, @c) ORDER BY u.canonical`,
       )
-      .all({ n, c: canon }) as UnitRef[];
-  }
-  if (hits.length === 1) return hits[0]!;
-  if (!hits.length) throw new NotFoundError(`no unit matches '${name}' (see plandb units)`);
+      .all({ n, c: canon }) as UnitRef[]
+  ).filter(inRegion);
+  if (!hits.length) throw new NotFoundError(`no unit matches '${name}'${region ? ` in ${region}` : ''} (see plandb units)`);
+  const bodies = [...new Set(hits.map((u) => u.body ?? u.canonical))];
+  if (bodies.length === 1) return { label: hits.length === 1 ? hits[0]!.canonical : bodies[0]!, units: hits };
   const shown = hits.slice(0, 12).map((u) => u.canonical).join('、');
   throw new PlandbError('USAGE', `'${name}' matches ${hits.length} units: ${shown}${hits.length > 12 ? '…' : ''}; give more of the name`);
 }
@@ -167,6 +200,21 @@ export function formatTarget(t: { op?: unknown; value?: unknown; value2?: unknow
 export const ROLES = ['lead', 'support', 'responsible'] as const;
 export type Role = (typeof ROLES)[number];
 export const TARGET_KINDS = ['goal', 'measure', 'table', 'task'] as const;
+
+/** Chinese words accepted on the command line for a role or a kind (the English names keep working). */
+export const ROLE_WORDS: Record<string, Role> = { 牵头: 'lead', 牵头单位: 'lead', 配合: 'support', 配合单位: 'support', 参与: 'support', 参与单位: 'support', 协同: 'support', 责任: 'responsible', 责任单位: 'responsible' };
+export const KIND_WORDS: Record<string, string> = { 目标: 'goal', 主要目标: 'goal', 措施: 'measure', 策略措施: 'measure', 任务: 'task', 指标: 'table', 指标表: 'table' };
+
+/** A --kind value in English or Chinese, checked against `allowed`. */
+export function checkKind(kind: string | undefined, allowed: readonly string[], option = '--kind'): string | undefined {
+  if (kind === undefined) return undefined;
+  const k = KIND_WORDS[kind.trim()] ?? kind.trim();
+  if (!allowed.includes(k)) {
+    const zh = Object.entries(KIND_WORDS).filter(([, v]) => allowed.includes(v)).map(([w, v]) => `${w}=${v}`).join(', ');
+    throw new PlandbError('USAGE', `${option} must be one of ${allowed.join(', ')} (or ${zh}) (got '${kind}')`);
+  }
+  return k;
+}
 
 /** Where a row sits: its plan and heading (shared by target and unit-item rows). */
 export interface PlacedRow {

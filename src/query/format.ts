@@ -42,6 +42,7 @@ export interface OutputOptions {
   db: string;
   json?: boolean;
   csv?: boolean;
+  tsv?: boolean;
   xlsx?: string;
   wide?: boolean;
 }
@@ -49,12 +50,13 @@ export interface OutputOptions {
 export const DEFAULT_DB = 'out/plans.db';
 export const BOM = '\uFEFF';
 
-/** Declares --db, --json, --csv, --xlsx and --wide once for every query command. */
+/** Declares --db, --json, --csv, --tsv, --xlsx and --wide once for every query command. */
 export function addOutputOptions(cmd: Command): Command {
   return cmd
     .option('--db <file>', 'plan database (opened read-only)', DEFAULT_DB)
     .option('--json', 'print rows as JSON (all fields, untruncated)')
     .option('--csv', 'print rows as CSV for Excel (UTF-8 with BOM, RFC 4180); redirect to a file')
+    .option('--tsv', 'print rows tab-separated, to paste into Excel or a spreadsheet (no BOM; tabs and line breaks in cells become spaces)')
     .option('--xlsx <file>', 'write rows to an Excel workbook')
     .option('--wide', 'table: do not cut long cells');
 }
@@ -152,6 +154,20 @@ export function formatCsv(rs: ResultSet): string {
   return BOM + lines.join('\r\n') + '\r\n';
 }
 
+/** A cell for tab-separated output: one line, no tab; a cell starting with a quote is quoted so Excel keeps it. */
+export function tsvField(v: unknown): string {
+  const s = (typeof v === 'string' ? excelSafe(v) : cellText(v)).replace(/[\t\r\n]+/g, ' ');
+  return s.startsWith('"') ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Tab-separated rows with a header line, for pasting into Excel. */
+export function formatTsv(rs: ResultSet): string {
+  const cols = dataColumns(rs.columns);
+  const lines = [cols.map((c) => tsvField(c.key)).join('\t')];
+  for (const r of rs.rows as Row[]) lines.push(cols.map((c) => tsvField(r[c.key])).join('\t'));
+  return lines.join('\n');
+}
+
 // ---------------------------------------------------------------- XLSX
 
 /** Excel's limit on text in one cell. */
@@ -211,9 +227,9 @@ export interface Out {
   err: (s: string) => void;
 }
 
-/** Prints (or writes) a result set the way the options ask: table, --json, --csv or --xlsx FILE. */
+/** Prints (or writes) a result set the way the options ask: table, --json, --csv, --tsv or --xlsx FILE. */
 export async function emit(io: Out, rs: ResultSet, o: Omit<OutputOptions, 'db'>, sheet = rs.sheet ?? 'rows'): Promise<void> {
-  const modes = [o.json && '--json', o.csv && '--csv', o.xlsx && '--xlsx'].filter(Boolean);
+  const modes = [o.json && '--json', o.csv && '--csv', o.tsv && '--tsv', o.xlsx && '--xlsx'].filter(Boolean);
   if (modes.length > 1) throw new PlandbError('USAGE', `choose one of ${modes.join(', ')}`);
   if (o.xlsx) {
     await writeXlsx(o.xlsx, [{ name: sheet, rs }]);
@@ -221,5 +237,6 @@ export async function emit(io: Out, rs: ResultSet, o: Omit<OutputOptions, 'db'>,
   } else if (o.json) io.out(formatJson(rs));
   // io.out adds "\n": end the text with "\r" so every record ends in CRLF
   else if (o.csv) io.out(formatCsv(rs).replace(/\n$/, ''));
+  else if (o.tsv) io.out(formatTsv(rs));
   else io.out(formatTable(rs, { wide: o.wide }));
 }

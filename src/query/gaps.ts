@@ -1,7 +1,9 @@
 /** plandb gaps: goals and items that name no responsible unit (view v_gaps) */
 import type { DB } from '../store/db.js';
 import type { Column } from './format.js';
-import { resolvePlans, withHeadings } from './common.js';
+import { checkKind, resolvePlans, withHeadings } from './common.js';
+
+export const ITEM_KINDS = ['goal', 'measure', 'task', 'table'] as const;
 
 export interface GapRow {
   plan_id: number;
@@ -46,23 +48,25 @@ export const GAP_SUMMARY_COLUMNS: Column[] = [
   { key: 'items', header: 'of items', align: 'right' },
 ];
 
-/** Rows of v_gaps (optionally for the plans matching `plan`), with the item's full text and its number of targets. */
-export function findGaps(db: DB, args: { plan?: string } = {}): GapRow[] {
+/** Rows of v_gaps (optionally for the plans matching `plan`, and items of one `kind`: goal/目标, measure/措施, task/任务), with the item's full text and its number of targets. */
+export function findGaps(db: DB, args: { plan?: string; kind?: string } = {}): GapRow[] {
   const ids = args.plan !== undefined ? resolvePlans(db, args.plan).map((p) => p.id) : null;
+  const kind = checkKind(args.kind, ITEM_KINDS);
+  const where = [...(ids ? [`g.plan_id IN (${ids.map(() => '?').join(',')})`] : []), ...(kind ? ['g.kind = ?'] : [])];
   const rows = db
     .prepare(
       `SELECT g.plan_id, g.plan, i.section_id, g.item_id, g.kind, g.marker,
          (SELECT count(*) FROM targets t WHERE t.item_id = g.item_id) AS targets, i.text AS item
        FROM v_gaps g JOIN items i ON i.id = g.item_id
-       ${ids ? `WHERE g.plan_id IN (${ids.map(() => '?').join(',')})` : ''}
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY g.plan_id, i.start`,
     )
-    .all(...(ids ?? [])) as GapRow[];
+    .all(...(ids ?? []), ...(kind ? [kind] : [])) as GapRow[];
   return withHeadings(db, rows);
 }
 
 /** Per plan: how many items have no responsible unit, of which goals and with targets. */
-export function gapSummary(db: DB, args: { plan?: string } = {}): GapSummaryRow[] {
+export function gapSummary(db: DB, args: { plan?: string; kind?: string } = {}): GapSummaryRow[] {
   const gaps = findGaps(db, args);
   const total = new Map((db.prepare('SELECT plan_id AS id, count(*) AS n FROM items GROUP BY plan_id').all() as Array<{ id: number; n: number }>).map((r) => [r.id, r.n]));
   const out = new Map<number, GapSummaryRow>();

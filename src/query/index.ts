@@ -7,3 +7,4 @@ export * from './targets.js';
 export * from './gaps.js';
 export * from './search.js';
 export * from './export.js';
+export * from './compare.js';

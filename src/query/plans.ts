@@ -7,6 +7,8 @@ export interface PlanRow {
   id: number;
   title: string;
   region: string | null;
+  province: string | null;
+  division_code: string | null;
   subject: string | null;
   period: string;
   period_start: number | null;
@@ -22,6 +24,8 @@ export const PLAN_COLUMNS: Column[] = [
   { key: 'id', align: 'right' },
   { key: 'title', max: 40 },
   { key: 'region' },
+  { key: 'province' },
+  { key: 'division_code', only: 'data' },
   { key: 'subject' },
   { key: 'period' },
   { key: 'period_start', only: 'data' },
@@ -37,7 +41,7 @@ export const PLAN_COLUMNS: Column[] = [
 export function listPlans(db: DB): PlanRow[] {
   return db
     .prepare(
-      `SELECT p.id, p.title, p.region, p.subject,
+      `SELECT p.id, p.title, p.region, p.province, p.division_code, p.subject,
          CASE WHEN p.period_start IS NULL THEN '' ELSE p.period_start || '–' || p.period_end END AS period,
          p.period_start, p.period_end, src.name AS source,
          (SELECT count(*) FROM sections s WHERE s.plan_id = p.id) AS sections,

@@ -3,13 +3,14 @@ import { PlandbError } from '../errors.js';
 import type { Rules } from '../rules/index.js';
 import { indicatorKey, type DB } from '../store/db.js';
 import type { Column } from './format.js';
-import { TARGET_KINDS, formatTarget, resolvePlans, resolveUnit, withHeadings, type PlacedRow, type UnitRef } from './common.js';
+import { TARGET_KINDS, checkKind, formatTarget, resolvePlans, resolveUnits, withHeadings, type PlacedRow, type UnitGroup } from './common.js';
 
 export interface TargetRow extends PlacedRow {
   target_id: number;
   kind: string;
   indicator: string;
   indicator_key: string;
+  indicator_id: string | null;
   op: string;
   value: number | null;
   value2: number | null;
@@ -23,7 +24,7 @@ export interface TargetRow extends PlacedRow {
   item_id: number | null;
 }
 
-const targetCell = (r: Record<string, unknown>) => formatTarget(r);
+export const targetCell = (r: Record<string, unknown>) => formatTarget(r);
 
 export const TARGET_COLUMNS: Column[] = [
   { key: 'plan', max: 24 },
@@ -37,6 +38,7 @@ export const TARGET_COLUMNS: Column[] = [
   { key: 'effective_year', header: 'year', align: 'right' },
   { key: 'quote', max: 36 },
   { key: 'indicator_key', only: 'data' },
+  { key: 'indicator_id', only: 'data' },
   { key: 'op', only: 'data' },
   { key: 'value', only: 'data' },
   { key: 'value2', only: 'data' },
@@ -54,23 +56,25 @@ export interface TargetFilter {
   indicator?: string;
   /** plan id or part of the title (every matching plan) */
   plan?: string;
-  /** unit that is responsible for the target's item (any role) */
+  /** unit that is responsible for the target's item (any role): qualified (昆山市卫健委) or a body (卫健委) */
   unit?: string;
+  /** with `unit`: only governments whose name contains this (衢州) */
+  region?: string;
   /** effective year */
   year?: number | string;
   kind?: string;
   rules?: Rules;
 }
 
-const SELECT_TARGETS = `SELECT t.id AS target_id, p.id AS plan_id, p.title AS plan, p.region, t.section_id, t.kind, t.indicator, t.indicator_key,
+export const SELECT_TARGETS = `SELECT t.id AS target_id, p.id AS plan_id, p.title AS plan, p.region, t.section_id, t.kind, t.indicator, t.indicator_key, t.indicator_id,
   t.op, t.value, t.value2, t.unit, t.year, t.effective_year, t.baseline, t.baseline_year, t.quote, t.page, t.item_id
   FROM targets t JOIN plans p ON p.id = t.plan_id`;
 
 /** Targets matching every given filter, in plan and document order. */
-export function findTargets(db: DB, f: TargetFilter = {}): { unit?: UnitRef; rows: TargetRow[] } {
+export function findTargets(db: DB, f: TargetFilter = {}): { unit?: UnitGroup; rows: TargetRow[] } {
   const where: string[] = [];
   const params: unknown[] = [];
-  let unit: UnitRef | undefined;
+  let unit: UnitGroup | undefined;
   if (f.indicator !== undefined) {
     const key = indicatorKey(f.indicator);
     if (!key) throw new PlandbError('USAGE', '--indicator is empty');
@@ -83,9 +87,9 @@ export function findTargets(db: DB, f: TargetFilter = {}): { unit?: UnitRef; row
     params.push(...ids);
   }
   if (f.unit !== undefined) {
-    unit = resolveUnit(db, f.unit, f.rules);
-    where.push('t.item_id IN (SELECT r.item_id FROM responsibilities r JOIN responsibility_units ru ON ru.responsibility_id = r.id WHERE ru.unit_id = ?)');
-    params.push(unit.id);
+    unit = resolveUnits(db, f.unit, { region: f.region, rules: f.rules });
+    where.push(`t.item_id IN (SELECT r.item_id FROM responsibilities r JOIN responsibility_units ru ON ru.responsibility_id = r.id WHERE ru.unit_id IN (${unit.units.map(() => '?').join(',')}))`);
+    params.push(...unit.units.map((u) => u.id));
   }
   if (f.year !== undefined) {
     const y = Number(f.year);
@@ -94,52 +98,10 @@ export function findTargets(db: DB, f: TargetFilter = {}): { unit?: UnitRef; row
     params.push(y);
   }
   if (f.kind !== undefined) {
-    if (!(TARGET_KINDS as readonly string[]).includes(f.kind)) throw new PlandbError('USAGE', `--kind must be one of ${TARGET_KINDS.join(', ')} (got '${f.kind}')`);
     where.push('t.kind = ?');
-    params.push(f.kind);
+    params.push(checkKind(f.kind, TARGET_KINDS));
   }
   const sql = `${SELECT_TARGETS}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY p.id, t.start`;
   const rows = db.prepare(sql).all(...params) as TargetRow[];
   return { unit, rows: withHeadings(db, rows) };
-}
-
-export const COMPARE_COLUMNS: Column[] = [
-  { key: 'indicator', max: 30 },
-  { key: 'region' },
-  { key: 'plan', max: 30 },
-  { key: 'kind' },
-  { key: 'target', only: 'table', render: targetCell },
-  { key: 'op', only: 'data' },
-  { key: 'value', align: 'right' },
-  { key: 'value2', only: 'data' },
-  { key: 'unit' },
-  { key: 'effective_year', header: 'year', align: 'right' },
-  { key: 'year', only: 'data' },
-  { key: 'baseline', only: 'data' },
-  { key: 'baseline_year', only: 'data' },
-  { key: 'indicator_key', only: 'data' },
-  { key: 'plan_id', only: 'data' },
-  { key: 'heading', only: 'data' },
-  { key: 'quote', only: 'data' },
-  { key: 'page', only: 'data' },
-  { key: 'target_id', only: 'data' },
-];
-
-export interface Comparison {
-  key: string;
-  /** distinct indicator keys matched (names differing only in spacing or width share one) */
-  groups: string[];
-  plans: number;
-  rows: TargetRow[];
-}
-
-/** The same indicator across plans: every target whose normalised name contains the normalised query. */
-export function compareIndicator(db: DB, args: { indicator: string }): Comparison {
-  const key = indicatorKey(args.indicator);
-  if (!key) throw new PlandbError('USAGE', 'indicator is empty');
-  const rows = withHeadings(
-    db,
-    db.prepare(`${SELECT_TARGETS} WHERE instr(t.indicator_key, ?) > 0 ORDER BY t.indicator_key, p.region, p.id, t.start`).all(key) as TargetRow[],
-  );
-  return { key, groups: [...new Set(rows.map((r) => r.indicator_key))], plans: new Set(rows.map((r) => r.plan_id)).size, rows };
 }

@@ -3,11 +3,13 @@ import type { Rules } from '../rules/index.js';
 import type { DB } from '../store/db.js';
 import { PlandbError } from '../errors.js';
 import type { Column } from './format.js';
-import { ROLES, formatTarget, resolveUnit, withHeadings, type PlacedRow, type Role, type UnitRef } from './common.js';
+import { ROLES, ROLE_WORDS, formatTarget, resolvePlans, resolveUnits, withHeadings, type PlacedRow, type Role, type UnitGroup } from './common.js';
 
 export interface UnitRow {
   id: number;
   unit: string;
+  government: string | null;
+  body: string | null;
   aliases: string;
   lead: number;
   support: number;
@@ -19,6 +21,8 @@ export interface UnitRow {
 export const UNIT_COLUMNS: Column[] = [
   { key: 'id', only: 'data' },
   { key: 'unit', max: 30 },
+  { key: 'government', max: 12 },
+  { key: 'body', max: 20 },
   { key: 'aliases', max: 40 },
   { key: 'lead', align: 'right' },
   { key: 'support', align: 'right' },
@@ -27,11 +31,12 @@ export const UNIT_COLUMNS: Column[] = [
   { key: 'targets', align: 'right' },
 ];
 
-/** Canonical units, the other names they were written as, and how often each role names them. */
-export function listUnits(db: DB): UnitRow[] {
+/** Units (a government's body), the other names they were written as, and how often each role names them; `plan` keeps one plan's units. */
+export function listUnits(db: DB, args: { plan?: string } = {}): UnitRow[] {
+  const plans = args.plan !== undefined ? resolvePlans(db, args.plan).map((p) => p.id) : null;
   return db
     .prepare(
-      `SELECT u.id, u.canonical AS unit,
+      `SELECT u.id, u.canonical AS unit, u.government, u.body,
          coalesce((SELECT group_concat(a.alias, '、') FROM (SELECT alias FROM unit_aliases WHERE unit_id = u.id AND alias <> u.canonical ORDER BY alias) a), '') AS aliases,
          count(DISTINCT CASE WHEN r.role = 'lead' THEN r.id END) AS lead,
          count(DISTINCT CASE WHEN r.role = 'support' THEN r.id END) AS support,
@@ -40,6 +45,7 @@ export function listUnits(db: DB): UnitRow[] {
          (SELECT count(DISTINCT t.id) FROM responsibility_units ru2 JOIN responsibilities r2 ON r2.id = ru2.responsibility_id
             JOIN targets t ON t.item_id = r2.item_id WHERE ru2.unit_id = u.id) AS targets
        FROM units u LEFT JOIN responsibility_units ru ON ru.unit_id = u.id LEFT JOIN responsibilities r ON r.id = ru.responsibility_id
+       ${plans ? `WHERE r.plan_id IN (${plans.join(',')})` : ''}
        GROUP BY u.id ORDER BY items DESC, u.canonical`,
     )
     .all() as UnitRow[];
@@ -47,6 +53,8 @@ export function listUnits(db: DB): UnitRow[] {
 
 export interface UnitItemRow extends PlacedRow {
   unit: string;
+  government: string | null;
+  body: string | null;
   unit_as_written: string;
   role: Role;
   item_id: number;
@@ -66,7 +74,9 @@ export interface UnitItemRow extends PlacedRow {
 }
 
 export const UNIT_ITEM_COLUMNS: Column[] = [
-  { key: 'unit', only: 'data' },
+  { key: 'unit', max: 16 },
+  { key: 'government', only: 'data' },
+  { key: 'body', only: 'data' },
   { key: 'unit_as_written', only: 'data' },
   { key: 'plan', max: 24 },
   { key: 'plan_id', only: 'data' },
@@ -93,20 +103,21 @@ export const UNIT_ITEM_COLUMNS: Column[] = [
 
 export function checkRole(role: string | undefined): Role | undefined {
   if (role === undefined) return undefined;
-  if (!(ROLES as readonly string[]).includes(role)) throw new PlandbError('USAGE', `--role must be one of ${ROLES.join(', ')} (got '${role}')`);
-  return role as Role;
+  const r = ROLE_WORDS[role.trim()] ?? role.trim();
+  if (!(ROLES as readonly string[]).includes(r)) throw new PlandbError('USAGE', `--role must be one of ${ROLES.join(', ')} (or 牵头, 配合, 责任) (got '${role}')`);
+  return r as Role;
 }
 
 /**
  * What a unit owns: one row per target of each item it is named for (one row for an item without
  * targets), with plan, heading and role. NAME may be any alias, a canonicalisable name or part of a name.
  */
-export function unitItems(db: DB, args: { name: string; role?: string; rules?: Rules }): { unit: UnitRef; rows: UnitItemRow[] } {
+export function unitItems(db: DB, args: { name: string; role?: string; region?: string; rules?: Rules }): { unit: UnitGroup; rows: UnitItemRow[] } {
   const role = checkRole(args.role);
-  const unit = resolveUnit(db, args.name, args.rules);
+  const unit = resolveUnits(db, args.name, { region: args.region, rules: args.rules });
   const rows = db
     .prepare(
-      `SELECT DISTINCT u.canonical AS unit, ru.name AS unit_as_written, r.role, p.id AS plan_id, p.title AS plan, p.region,
+      `SELECT DISTINCT u.canonical AS unit, u.government, u.body, ru.name AS unit_as_written, r.role, p.id AS plan_id, p.title AS plan, p.region,
          i.section_id, i.id AS item_id, i.kind AS item_kind, i.marker,
          t.id AS target_id, t.kind AS target_kind, t.indicator, t.op, t.value, t.value2, t.unit AS value_unit, t.year, t.effective_year,
          i.text AS item_text, coalesce(t.page, i.page) AS page, i.start AS _istart, t.start AS _tstart
@@ -114,10 +125,10 @@ export function unitItems(db: DB, args: { name: string; role?: string; rules?: R
        JOIN responsibilities r ON r.id = ru.responsibility_id
        JOIN items i ON i.id = r.item_id JOIN plans p ON p.id = r.plan_id
        LEFT JOIN targets t ON t.item_id = i.id
-       WHERE ru.unit_id = ? AND (? IS NULL OR r.role = ?)
+       WHERE ru.unit_id IN (${unit.units.map((u) => u.id).join(',')}) AND (? IS NULL OR r.role = ?)
        ORDER BY p.id, i.start, t.start`,
     )
-    .all(unit.id, role ?? null, role ?? null) as Array<UnitItemRow & { _istart?: number; _tstart?: number }>;
+    .all(role ?? null, role ?? null) as Array<UnitItemRow & { _istart?: number; _tstart?: number }>;
   for (const r of rows) {
     delete r._istart;
     delete r._tstart;

@@ -7,6 +7,7 @@ import { PlandbError } from '../errors.js';
 import {
   ComparatorsFile,
   HeadingsFile,
+  IndicatorCatalogueFile,
   IndicatorsFile,
   JunkFile,
   MeasureUnitsFile,
@@ -30,6 +31,8 @@ export interface Rules {
   unitNames: z.infer<typeof UnitNamesFile>;
   sections: z.infer<typeof SectionsFile>;
   indicators: z.infer<typeof IndicatorsFile>;
+  /** canonical indicators (indicator-catalogue.yaml) */
+  catalogue: z.infer<typeof IndicatorCatalogueFile>;
   /** path of the jieba user dictionary (unit-name parts and indicator words) */
   jiebaDict: string;
 }
@@ -70,6 +73,7 @@ export function loadRules(dir: string = DEFAULT_RULES_DIR): Rules {
     unitNames: loadOne(key, 'unit-names.yaml', UnitNamesFile),
     sections: loadOne(key, 'sections.yaml', SectionsFile),
     indicators: loadOne(key, 'indicators.yaml', IndicatorsFile),
+    catalogue: loadOne(key, 'indicator-catalogue.yaml', IndicatorCatalogueFile),
     jiebaDict: path.join(key, 'jieba-user.dict.txt'),
   };
   cache.set(key, rules);

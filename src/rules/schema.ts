@@ -99,3 +99,36 @@ export const IndicatorsFile = z.object({
   clause_end: regexSource,
   examples: z.array(z.object({ text: z.string(), indicator: z.string() })).min(1),
 });
+
+export const DOMAINS = ['健康', '教育', '福利', '家庭', '环境', '法律保护', '安全', '经济', '参与决策', '社会保障', '文化', '参与'] as const;
+
+export const IndicatorCatalogueFile = z
+  .object({
+    scope_prefixes: z.array(regexSource).default([]),
+    contexts: z.array(z.object({ name: z.string().min(1), near: z.string().min(1), id: z.string().min(1) })).default([]),
+    examples: z.array(z.object({ name: z.string().min(1), near: z.string().optional(), id: z.string().nullable() })).min(1),
+    indicators: z
+      .array(
+        z.object({
+          id: z.string().regex(/^[A-Z]\d{3}$/, 'id is a domain letter and three digits, e.g. H001'),
+          name: z.string().min(1),
+          unit: z.string().nullable(),
+          better: z.enum(['lower', 'higher']),
+          domain: z.enum(DOMAINS),
+          from: z.enum(['national', 'table', 'corpus', 'user']),
+          aliases: z.array(z.string().min(1)).default([]),
+          patterns: z.array(regexSource).default([]),
+        }),
+      )
+      .min(1),
+  })
+  .superRefine((f, ctx) => {
+    const ids = new Set<string>();
+    f.indicators.forEach((e, i) => {
+      if (ids.has(e.id)) ctx.addIssue({ code: 'custom', path: ['indicators', i, 'id'], message: `duplicate id ${e.id}` });
+      ids.add(e.id);
+    });
+    f.contexts.forEach((c, i) => {
+      if (!ids.has(c.id)) ctx.addIssue({ code: 'custom', path: ['contexts', i, 'id'], message: `unknown indicator id ${c.id}` });
+    });
+  });

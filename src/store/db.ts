@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { PlandbError } from '../errors.js';
+import { planPlace, unitGovernment, type PlanPlace } from '../divisions/government.js';
+import { catalogue } from '../extract/catalogue.js';
 import { unitModel } from '../extract/units.js';
 import { pageOf, respQuote, sha256, sourceSlice, targetHeading, type DocResult } from '../pipeline.js';
 import type { Rules } from '../rules/index.js';
@@ -79,28 +81,34 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
     insSource: db.prepare(
       'INSERT INTO sources (path, name, format, encoding, file_sha256, content_sha256, pages, normalized_text, ingested_at) VALUES (?,?,?,?,?,?,?,?,?)',
     ),
-    insPlan: db.prepare('INSERT INTO plans (source_id, plan_key, title, region, subject, period_start, period_end, start, end) VALUES (?,?,?,?,?,?,?,?,?)'),
+    insPlan: db.prepare(
+      'INSERT INTO plans (source_id, plan_key, title, region, subject, period_start, period_end, start, end, division_code, division_chain, province) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
+    ),
+    insDivision: db.prepare('INSERT OR IGNORE INTO divisions (code, name, level, parent_code) VALUES (?,?,?,?)'),
     insSection: db.prepare('INSERT INTO sections (plan_id, parent_id, level, kind, marker, title, path, start, end, page, rule_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)'),
     insItem: db.prepare('INSERT INTO items (plan_id, section_id, marker, kind, review, text, start, end, page) VALUES (?,?,?,?,?,?,?,?,?)'),
     insFts: db.prepare('INSERT INTO items_fts (rowid, tokens) VALUES (?, ?)'),
     delFts: db.prepare('DELETE FROM items_fts WHERE rowid NOT IN (SELECT id FROM items)'),
     insTarget: db.prepare(
-      'INSERT INTO targets (plan_id, item_id, section_id, kind, indicator, indicator_key, op, value, value2, unit, year, effective_year, baseline, baseline_year, quote, start, end, page, rule_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
+      'INSERT INTO targets (plan_id, item_id, section_id, kind, indicator, indicator_key, op, value, value2, unit, year, effective_year, baseline, baseline_year, quote, start, end, page, rule_id, indicator_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
     ),
     insResp: db.prepare('INSERT INTO responsibilities (plan_id, item_id, section_id, role, quote, start, end, page, rule_id) VALUES (?,?,?,?,?,?,?,?,?)'),
     unitId: db.prepare('SELECT id FROM units WHERE canonical = ?').pluck(),
-    insUnit: db.prepare('INSERT INTO units (canonical) VALUES (?)'),
+    insUnit: db.prepare('INSERT INTO units (canonical, government, body) VALUES (?,?,?)'),
     insAlias: db.prepare('INSERT OR IGNORE INTO unit_aliases (alias, unit_id) VALUES (?, ?)'),
     insRU: db.prepare('INSERT INTO responsibility_units (responsibility_id, position, unit_id, name) VALUES (?,?,?,?)'),
   };
-  const unitIdOf = (name: string): number => {
-    const canon = units.canonical(name);
+  // a unit is its government's body: 市卫健委 in 昆山市's plan is 昆山市卫健委
+  const unitIdOf = (name: string, place: PlanPlace): number => {
+    const { government, body } = unitGovernment(units.canonical(name), place);
+    const canon = government + body;
     let id = q.unitId.get(canon) as number | undefined;
-    if (id === undefined) id = Number(q.insUnit.run(canon).lastInsertRowid);
+    if (id === undefined) id = Number(q.insUnit.run(canon, government, body).lastInsertRowid);
     q.insAlias.run(canon, id);
     q.insAlias.run(name, id);
     return id;
   };
+  syncCatalogue(db, rules);
   db.transaction(() => {
     for (const { plan } of doc.plans) stats.replacedPlans += q.delPlan.run(planKey(plan.title, plan.region, plan.period)).changes;
     stats.replacedPlans += q.delPlansOfPath.run(fullPath).changes;
@@ -112,9 +120,13 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
         .lastInsertRowid,
     );
     for (const { plan, targets, responsibilities } of doc.plans) {
+      const place = planPlace(plan.region, plan.title);
+      for (const d of [...place.chain].reverse()) q.insDivision.run(d.code, d.name, d.level, d.parent ?? (d.code === '000000' ? null : '000000'));
       const planId = Number(
-        q.insPlan.run(sourceId, planKey(plan.title, plan.region, plan.period), plan.title, plan.region, plan.subject, plan.period?.[0] ?? null, plan.period?.[1] ?? null, plan.start, plan.end)
-          .lastInsertRowid,
+        q.insPlan.run(
+          sourceId, planKey(plan.title, plan.region, plan.period), plan.title, plan.region, plan.subject, plan.period?.[0] ?? null, plan.period?.[1] ?? null, plan.start, plan.end,
+          place.division?.code ?? null, place.chain.map((d) => d.code).join('/') || null, place.chain.find((d) => d.level === 'province')?.name ?? null,
+        ).lastInsertRowid,
       );
       stats.plans++;
       const sectionIds: number[] = [];
@@ -136,18 +148,30 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
         q.insTarget.run(
           planId, t.item === null ? null : itemIds[t.item]!, secOf(section), t.kind === 'text' ? 'measure' : t.kind, t.indicator, indicatorKey(t.indicator),
           t.op, t.value, t.value2, t.unit, t.year, effectiveYear(t.year, plan.period), t.baseline, t.baselineYear,
-          sourceSlice(doc, t.start, t.end), t.start, t.end, pageOf(doc, t.start), t.ruleId,
+          sourceSlice(doc, t.start, t.end), t.start, t.end, pageOf(doc, t.start), t.ruleId, t.indicatorId ?? null,
         );
         stats.targets++;
       }
       for (const r of responsibilities) {
         const rid = Number(q.insResp.run(planId, itemIds[r.item]!, secOf(plan.items[r.item]!.heading), r.role, respQuote(doc, plan, r), r.start, r.end, pageOf(doc, r.start), r.ruleId).lastInsertRowid);
-        r.units.forEach((u, pos) => q.insRU.run(rid, pos, unitIdOf(u), u));
+        r.units.forEach((u, pos) => q.insRU.run(rid, pos, unitIdOf(u, place), u));
         stats.responsibilities++;
       }
     }
   })();
   return stats;
+}
+
+const synced = new WeakMap<DB, Rules>();
+
+/** Writes the indicator catalogue into `indicators` (once per connection and rule set). */
+export function syncCatalogue(db: DB, rules: Rules): void {
+  if (synced.get(db) === rules) return;
+  const ins = db.prepare('INSERT OR REPLACE INTO indicators (id, name, unit, better, domain, seeded_from, aliases) VALUES (?,?,?,?,?,?,?)');
+  db.transaction(() => {
+    for (const e of catalogue(rules).entries) ins.run(e.id, e.name, e.unit, e.better, e.domain, e.from, e.aliases.join('、'));
+  })();
+  synced.set(db, rules);
 }
 
 /** Indicator names that differ only in spacing, width or brackets group together. */

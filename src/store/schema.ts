@@ -179,4 +179,97 @@ SELECT u.id AS unit_id, u.canonical AS unit,
 FROM units u;
 `,
   },
+  {
+    name: '005-indicators-units',
+    sql: `
+-- canonical indicators (extract-rules/indicator-catalogue.yaml), written with every build
+CREATE TABLE indicators (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  unit TEXT,
+  better TEXT NOT NULL CHECK (better IN ('lower','higher')),
+  domain TEXT NOT NULL,
+  seeded_from TEXT NOT NULL,
+  aliases TEXT NOT NULL
+);
+ALTER TABLE targets ADD COLUMN indicator_id TEXT REFERENCES indicators(id);
+CREATE INDEX targets_indicator_id ON targets(indicator_id);
+
+-- administrative divisions (GB/T 2260) that plans belong to, with their parents
+CREATE TABLE divisions (
+  code TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  level TEXT NOT NULL CHECK (level IN ('country','province','city','county')),
+  parent_code TEXT REFERENCES divisions(code)
+);
+ALTER TABLE plans ADD COLUMN division_code TEXT REFERENCES divisions(code);
+-- codes from the plan's own division up to the country: 320583/320500/320000/000000
+ALTER TABLE plans ADD COLUMN division_chain TEXT;
+ALTER TABLE plans ADD COLUMN province TEXT;
+CREATE INDEX plans_division ON plans(division_code);
+
+-- a unit is a body (卫健委) of one government (昆山市): canonical = government || body
+ALTER TABLE units ADD COLUMN government TEXT;
+ALTER TABLE units ADD COLUMN body TEXT;
+CREATE INDEX units_body ON units(body);
+-- one name as written (市卫健委) belongs to one unit per government
+CREATE TABLE unit_aliases_new (
+  alias TEXT NOT NULL,
+  unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+  PRIMARY KEY (alias, unit_id)
+);
+INSERT INTO unit_aliases_new (alias, unit_id) SELECT alias, unit_id FROM unit_aliases;
+DROP VIEW v_units;
+DROP TABLE unit_aliases;
+ALTER TABLE unit_aliases_new RENAME TO unit_aliases;
+CREATE INDEX unit_aliases_unit ON unit_aliases(unit_id);
+
+DROP VIEW v_targets;
+CREATE VIEW v_targets AS
+SELECT t.id AS target_id, p.id AS plan_id, p.title AS plan, p.region, p.province, p.division_code, p.subject,
+       s.path AS heading, s.title AS section, t.kind, t.indicator, t.indicator_id, ind.name AS indicator_name, ind.domain,
+       t.op, t.value, t.value2, t.unit, t.year, t.effective_year, t.baseline, t.baseline_year, t.quote, t.page, src.name AS source
+FROM targets t JOIN plans p ON p.id = t.plan_id JOIN sources src ON src.id = p.source_id
+LEFT JOIN sections s ON s.id = t.section_id LEFT JOIN indicators ind ON ind.id = t.indicator_id;
+
+DROP VIEW v_unit_targets;
+DROP VIEW v_unit_items;
+CREATE VIEW v_unit_items AS
+SELECT u.canonical AS unit, u.government, u.body, ru.name AS unit_as_written, r.role, p.id AS plan_id, p.title AS plan, p.region,
+       s.path AS heading, i.id AS item_id, i.kind AS item_kind, r.quote, i.text AS item_text, r.page
+FROM responsibility_units ru JOIN units u ON u.id = ru.unit_id
+JOIN responsibilities r ON r.id = ru.responsibility_id
+JOIN items i ON i.id = r.item_id JOIN plans p ON p.id = r.plan_id
+LEFT JOIN sections s ON s.id = r.section_id;
+
+CREATE VIEW v_unit_targets AS
+SELECT ui.unit, ui.government, ui.body, ui.unit_as_written, ui.role, ui.plan_id, ui.plan, ui.region, ui.heading,
+       t.kind, t.indicator, t.indicator_id, t.op, t.value, t.value2, t.unit AS value_unit, t.year, t.effective_year, t.quote, t.id AS target_id
+FROM v_unit_items ui JOIN targets t ON t.item_id = ui.item_id;
+
+CREATE VIEW v_units AS
+SELECT u.id AS unit_id, u.canonical AS unit, u.government, u.body,
+       (SELECT group_concat(a.alias, '、') FROM unit_aliases a WHERE a.unit_id = u.id AND a.alias <> u.canonical) AS aliases,
+       (SELECT count(*) FROM responsibility_units ru JOIN responsibilities r ON r.id = ru.responsibility_id WHERE ru.unit_id = u.id AND r.role = 'lead') AS lead,
+       (SELECT count(*) FROM responsibility_units ru JOIN responsibilities r ON r.id = ru.responsibility_id WHERE ru.unit_id = u.id AND r.role = 'support') AS support,
+       (SELECT count(*) FROM responsibility_units ru JOIN responsibilities r ON r.id = ru.responsibility_id WHERE ru.unit_id = u.id AND r.role = 'responsible') AS responsible
+FROM units u;
+
+DROP VIEW v_plans;
+CREATE VIEW v_plans AS
+SELECT p.id AS plan_id, p.title AS plan, p.region, p.province, p.division_code, p.subject, p.period_start, p.period_end, src.name AS source,
+       (SELECT count(*) FROM sections s WHERE s.plan_id = p.id) AS sections,
+       (SELECT count(*) FROM items i WHERE i.plan_id = p.id) AS items,
+       (SELECT count(*) FROM targets t WHERE t.plan_id = p.id) AS targets,
+       (SELECT count(*) FROM responsibilities r WHERE r.plan_id = p.id) AS responsibilities
+FROM plans p JOIN sources src ON src.id = p.source_id;
+
+-- one row per catalogue indicator with how many targets and plans use it
+CREATE VIEW v_indicators AS
+SELECT ind.id AS indicator_id, ind.name, ind.domain, ind.unit, ind.better, ind.seeded_from,
+       count(t.id) AS targets, count(DISTINCT t.plan_id) AS plans
+FROM indicators ind LEFT JOIN targets t ON t.indicator_id = ind.id
+GROUP BY ind.id;
+`,
+  },
 ];

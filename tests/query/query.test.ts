@@ -58,19 +58,59 @@ describe('plans and outlines', () => {
 });
 
 describe('units', () => {
-  it('units: canonical names with aliases and counts by role', () => {
+  it('units: one per government and body, with aliases and counts by role', () => {
     const units = listUnits(db);
-    const wj = units.find((u) => u.unit === '市卫健委')!;
+    const wj = units.find((u) => u.unit === '昆山市卫健委')!;
+    expect([wj.government, wj.body]).toEqual(['昆山市', '卫健委']);
     expect(wj.responsible).toBeGreaterThan(0);
     expect(wj.items).toBeGreaterThan(10);
-    expect(units.find((u) => u.unit === '市人社局')!.aliases).toContain('市人力社保局');
+    expect(units.find((u) => u.unit === '衢州市人社局')!.aliases).toContain('市人力社保局');
+  });
+
+  it('昆山市卫健委, 苏州市卫健委 and 衢州市卫健委 are three units that share the body 卫健委', () => {
+    const units = listUnits(db).filter((u) => u.body === '卫健委');
+    expect(units.map((u) => u.unit).sort()).toEqual(['昆山市卫健委', '苏州市卫健委', '衢州市卫健委']);
+    expect(units.map((u) => u.government).sort()).toEqual(['昆山市', '苏州市', '衢州市']);
+  });
+
+  it('aliases of one body merge within a government: 民政 = 民政局, 妇儿工委 = 妇儿工委办, 统计部门 = 统计局', () => {
+    const govOf = (alias: string) =>
+      (db.prepare('SELECT u.canonical FROM unit_aliases a JOIN units u ON u.id = a.unit_id WHERE a.alias = ? ORDER BY u.canonical').pluck().all(alias) as string[]);
+    expect(govOf('市民政')).toEqual(['衢州市民政局']);
+    expect(govOf('市民政局')).toContain('衢州市民政局');
+    expect(govOf('妇儿工委')).toContain('衢州市妇儿工委办');
+    expect(govOf('市妇儿工委')).toEqual(['昆山市妇儿工委办']);
+    expect(govOf('统计部门')).toContain('昆山市统计局');
+    const names = listUnits(db).map((u) => u.unit);
+    for (const gone of ['衢州市民政', '衢州市妇儿工委', '昆山市统计部门']) expect(names).not.toContain(gone);
+  });
+
+  it('units --plan lists the units of one plan only', () => {
+    const ks = listUnits(db, { plan: '昆山' });
+    expect(ks.length).toBeGreaterThan(10);
+    expect(ks.every((u) => u.government === '昆山市')).toBe(true);
+    expect(ks.map((u) => u.unit)).toContain('昆山市卫健委');
+  });
+
+  it('unit 卫健委 groups the three governments; 衢州市卫健委 and 市卫健委 --region 衢州 take one', () => {
+    const all = unitItems(db, { name: '卫健委' });
+    expect(all.unit.label).toBe('卫健委');
+    expect(all.unit.units.map((u) => u.canonical).sort()).toEqual(['昆山市卫健委', '苏州市卫健委', '衢州市卫健委']);
+    expect(new Set(all.rows.map((r) => r.government))).toEqual(new Set(['昆山市', '苏州市', '衢州市']));
+    const qz = unitItems(db, { name: '衢州市卫健委' });
+    expect(qz.unit.units.map((u) => u.canonical)).toEqual(['衢州市卫健委']);
+    expect(qz.rows.length).toBeGreaterThan(0);
+    expect(qz.rows.every((r) => r.plan.startsWith('衢州'))).toBe(true);
+    expect(unitItems(db, { name: '市卫健委', region: '衢州' }).rows).toEqual(qz.rows);
+    expect(all.rows.length).toBe(new Set(all.rows.map((r) => `${r.government}|${r.item_id}|${r.target_id}|${r.role}`)).size);
   });
 
   it('unit 市卫健委 owns the 昆山 plan\'s 新生儿死亡率 goal as responsible unit', () => {
     const { unit, rows } = unitItems(db, { name: '市卫健委' });
-    expect(unit.canonical).toBe('市卫健委');
+    expect(unit.label).toBe('市卫健委');
     const hit = rows.find((r) => r.plan === KUNSHAN && r.indicator === '新生儿死亡率' && r.target_kind === 'goal');
     expect(hit).toBeDefined();
+    expect(hit!.unit).toBe('昆山市卫健委');
     expect(hit!.role).toBe('responsible');
     expect(hit!.heading).toContain('儿童健康');
     expect(hit!.value).toBe(3);
@@ -82,14 +122,18 @@ describe('units', () => {
     expect(b.length).toBeGreaterThan(0);
     expect(b).toEqual(a);
     // an alias from unit_aliases and a part of a name
-    expect(unitItems(db, { name: '市人力社保局' }).unit.canonical).toBe('市人社局');
-    expect(unitItems(db, { name: '卫健' }).unit.canonical).toBe('市卫健委');
+    const rs = unitItems(db, { name: '市人力社保局' }).unit;
+    expect(rs.label).toBe('市人社局');
+    expect(rs.units.map((u) => u.canonical)).toContain('衢州市人社局');
+    expect(unitItems(db, { name: '卫健' }).unit.label).toBe('卫健委');
   });
 
-  it('--role filters; an ambiguous part lists the candidates; a bad role is a usage error', () => {
+  it('--role filters (English or Chinese); an ambiguous part lists the candidates; a bad role is a usage error', () => {
     const lead = unitItems(db, { name: '市卫健委', role: 'lead' }).rows;
     expect(lead.length).toBeGreaterThan(0);
     expect(lead.every((r) => r.role === 'lead')).toBe(true);
+    expect(unitItems(db, { name: '市卫健委', role: '牵头' }).rows).toEqual(lead);
+    expect(unitItems(db, { name: '市卫健委', role: '责任' }).rows.every((r) => r.role === 'responsible')).toBe(true);
     expect(() => unitItems(db, { name: '教育' })).toThrow(/市教育局.*苏州大学教育学院|苏州大学教育学院.*市教育局/);
     expect(() => unitItems(db, { name: '市卫健委', role: 'owner' })).toThrow(PlandbError);
     expect(() => unitItems(db, { name: '不存在的局' })).toThrow(NotFoundError);
@@ -106,6 +150,7 @@ describe('targets and compare', () => {
     expect(ind.length).toBeGreaterThan(0);
     expect(ind.every((r) => r.indicator_key.includes('婴儿死亡率'))).toBe(true);
     expect(() => findTargets(db, { kind: 'wish' })).toThrow(PlandbError);
+    expect(findTargets(db, { kind: '指标', plan: '昆山' }).rows).toEqual(findTargets(db, { kind: 'table', plan: '昆山' }).rows);
     expect(() => findTargets(db, { year: 'soon' })).toThrow(PlandbError);
   });
 

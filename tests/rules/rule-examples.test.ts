@@ -3,6 +3,7 @@
  * example runs here through the real pipeline code (ESLint RuleTester / prh specs style).
  */
 import { describe, expect, it } from 'vitest';
+import { catalogue } from '../../src/extract/catalogue.js';
 import { extractResponsibilities } from '../../src/extract/responsibilities.js';
 import { extractItemTargets } from '../../src/extract/targets.js';
 import { unitModel } from '../../src/extract/units.js';
@@ -63,6 +64,17 @@ describe('indicators.yaml', () => {
   it.each(rules.indicators.examples.map((e) => [e.text, e.indicator] as const))('%s → %s', (text, indicator) => {
     const got = extractItemTargets(item(text), { rules, plan, cut: units.cut });
     expect(got.map((t) => t.indicator)).toContain(indicator);
+  });
+});
+
+describe('indicator-catalogue.yaml', () => {
+  const cat = catalogue(rules);
+  it.each(rules.catalogue.examples.map((e) => [e.name, e.near ?? '', e.id] as const))('%s (near %s) → %s', (name, near, id) => {
+    expect(cat.match(name, near || undefined)?.id ?? null).toBe(id);
+  });
+
+  it('every canonical name and alias finds its own entry', () => {
+    for (const e of cat.entries) for (const n of [e.name, ...e.aliases]) expect(cat.match(n)?.id, n).toBe(e.id);
   });
 });
 

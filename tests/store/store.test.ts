@@ -28,10 +28,10 @@ describe('rebuild from the seed corpus', () => {
     const db = openDb(dbFile, { readonly: true });
     const t = db.prepare("SELECT * FROM v_targets WHERE plan LIKE '昆山%' AND indicator = '新生儿死亡率' AND kind = 'goal'").get() as Record<string, unknown>;
     expect(t).toMatchObject({ op: '<=', value: 3, unit: '‰', year: null, effective_year: 2025, heading: '三、/（一）' });
-    const lead = db.prepare("SELECT indicator, role FROM v_unit_targets WHERE unit = '市卫健委' AND plan LIKE '昆山%' AND indicator = '新生儿死亡率'").all();
+    const lead = db.prepare("SELECT indicator, role FROM v_unit_targets WHERE unit = '昆山市卫健委' AND government = '昆山市' AND body = '卫健委' AND plan LIKE '昆山%' AND indicator = '新生儿死亡率'").all();
     expect(lead).toEqual([{ indicator: '新生儿死亡率', role: 'responsible' }]);
     const suzhouLead = db.prepare("SELECT DISTINCT unit FROM v_unit_items WHERE role = 'lead' AND plan LIKE '苏州%' ORDER BY unit").pluck().all();
-    expect(suzhouLead).toContain('市卫健委');
+    expect(suzhouLead).toContain('苏州市卫健委');
     const table = db.prepare("SELECT op, value, year, baseline, baseline_year FROM targets WHERE kind = 'table' AND indicator = '新生儿死亡率'").get();
     expect(table).toEqual({ op: '<=', value: 3, year: 2025, baseline: 1.72, baseline_year: 2020 });
     const fts = db.prepare("SELECT count(*) FROM items_fts WHERE items_fts MATCH '近视'").pluck().get() as number;

@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
 import {
+  ALIGN_COLUMNS,
   COMPARE_COLUMNS,
+  INDICATOR_COLUMNS,
+  alignPlan,
+  catalogueCoverage,
+  listIndicators,
+  unmappedTargets,
   GAP_COLUMNS,
   GAP_SUMMARY_COLUMNS,
   OUTLINE_COLUMNS,
@@ -72,28 +78,35 @@ export function registerQuery(program: Command, state: CliState): void {
       }),
     );
 
-  addOutputOptions(program.command('units').description('canonical responsible units, the other names they are written as, and counts by role'))
-    .addHelpText('after', examples(['plandb units', 'plandb units --json']))
-    .action((o: OutputOptions) => run(o, (db) => ({ columns: UNIT_COLUMNS, rows: listUnits(db), sheet: 'units' })));
+  addOutputOptions(
+    program
+      .command('units')
+      .description("responsible units: each a government's body (昆山市 + 卫健委), the other names it is written as, and counts by role")
+      .option('--plan <text>', 'only the units of this plan (id or part of the title)'),
+  )
+    .addHelpText('after', examples(['plandb units', 'plandb units --plan 昆山', 'plandb units --tsv']))
+    .action((o: OutputOptions & { plan?: string }) => run(o, (db) => ({ columns: UNIT_COLUMNS, rows: listUnits(db, { plan: o.plan }), sheet: 'units' })));
 
   addOutputOptions(
     program
       .command('unit')
       .description("what a unit owns: the targets and items it is named for, with plan, heading and role")
-      .argument('<name...>', 'unit as written (any alias: 市卫生健康委员会 finds 市卫健委) or an unambiguous part of its name')
-      .option('--role <role>', 'only this role: lead (牵头), support (配合) or responsible (责任单位)'),
+      .argument('<name...>', 'a qualified unit (衢州市卫健委), a body of every government (卫健委), a body at a level (市卫健委), any alias, or an unambiguous part of a name')
+      .option('--region <text>', 'only governments whose name contains this (衢州)')
+      .option('--role <role>', 'only this role: lead/牵头, support/配合 or responsible/责任'),
   )
-    .addHelpText('after', examples(['plandb unit 市卫健委', 'plandb unit 市卫生健康委员会 --role responsible', 'plandb unit 教育局 --xlsx 教育局.xlsx']))
-    .action((name: string[], o: OutputOptions & { role?: string }) =>
+    .addHelpText('after', examples(['plandb unit 卫健委', 'plandb unit 衢州市卫健委', 'plandb unit 市卫健委 --region 衢州 --role 责任', 'plandb unit 教育局 --xlsx 教育局.xlsx']))
+    .action((name: string[], o: OutputOptions & { role?: string; region?: string }) =>
       run(o, (db) => {
-        const r = unitItems(db, { name: name.join(''), role: o.role });
+        const r = unitItems(db, { name: name.join(''), role: o.role, region: o.region });
         const targets = r.rows.filter((x) => x.target_id !== null).length;
         const items = new Set(r.rows.map((x) => x.item_id)).size;
+        const govs = r.unit.units.length > 1 ? ` (${r.unit.units.map((u) => u.canonical).join('、')})` : '';
         return {
           columns: UNIT_ITEM_COLUMNS,
           rows: r.rows,
-          sheet: r.unit.canonical,
-          title: `${r.unit.canonical}${o.role ? ` (${o.role})` : ''}: ${items} items, ${targets} targets`,
+          sheet: r.unit.label,
+          title: `${r.unit.label}${govs}${o.role ? ` [${o.role}]` : ''}: ${items} items, ${targets} targets`,
         };
       }),
     );
@@ -104,15 +117,16 @@ export function registerQuery(program: Command, state: CliState): void {
       .description('targets (indicators with values), filtered; every filter given must match')
       .option('--indicator <text>', 'part of the indicator name (spacing and full/half width ignored)')
       .option('--plan <text>', 'plan id or part of the title (all matching plans)')
-      .option('--unit <name>', 'only targets of items this unit is named for (any role)')
+      .option('--unit <name>', 'only targets of items this unit is named for (any role); a body (卫健委) means every government\'s')
+      .option('--region <text>', 'with --unit: only governments whose name contains this')
       .option('--year <n>', 'target year (effective_year: the stated year, else the end of the plan period)')
-      .option('--kind <kind>', 'goal, measure, table or task'),
+      .option('--kind <kind>', 'goal/目标, measure/措施, table/指标 or task/任务'),
   )
     .addHelpText('after', examples(['plandb targets --unit 市卫健委 --year 2025', 'plandb targets --plan 朔州 --kind goal --csv > 朔州.csv', 'plandb targets --indicator 死亡率 --json']))
-    .action((o: OutputOptions & { indicator?: string; plan?: string; unit?: string; year?: string; kind?: string }) =>
+    .action((o: OutputOptions & { indicator?: string; plan?: string; unit?: string; region?: string; year?: string; kind?: string }) =>
       run(o, (db) => ({
         columns: TARGET_COLUMNS,
-        rows: findTargets(db, { indicator: o.indicator, plan: o.plan, unit: o.unit, year: o.year, kind: o.kind }).rows,
+        rows: findTargets(db, { indicator: o.indicator, plan: o.plan, unit: o.unit, region: o.region, year: o.year, kind: o.kind }).rows,
         sheet: 'targets',
       })),
     );
@@ -120,20 +134,64 @@ export function registerQuery(program: Command, state: CliState): void {
   addOutputOptions(
     program
       .command('compare')
-      .description('one indicator across plans: region, plan, op, value, unit, year; names differing only in spacing or width are grouped')
-      .argument('<indicator...>', 'indicator name or part of it (spaces are ignored)'),
+      .description(
+        'one indicator across plans, grouped by its catalogue entry (see plandb indicators), each target beside the target of the same indicator in its parent governments\' plans: stricter, equal, looser, or missing (the parent sets none)',
+      )
+      .argument('<indicator...>', 'catalogue id (H016), indicator name or alias, or part of a name (spaces are ignored)'),
   )
-    .addHelpText('after', examples(['plandb compare 婴儿死亡率', 'plandb compare "5 岁以下儿童死亡率" --xlsx 比较.xlsx']))
+    .addHelpText('after', examples(['plandb compare 新生儿访视率', 'plandb compare H003', 'plandb compare "5 岁以下儿童死亡率" --xlsx 比较.xlsx']))
     .action((words: string[], o: OutputOptions) =>
       run(o, (db) => {
         const indicator = words.join(' ');
         const c = compareIndicator(db, { indicator });
+        const names = c.entry ? `${c.entry.id} ${c.entry.name} (${c.entry.domain}, ${c.entry.better} is better)` : indicator;
         return {
           columns: COMPARE_COLUMNS,
           rows: c.rows,
           sheet: 'compare',
-          title: `${indicator}: ${c.rows.length} targets in ${c.plans} plans${c.groups.length > 1 ? `, ${c.groups.length} indicators` : ''}`,
+          title: `${names}: ${new Set(c.rows.map((r) => r.target_id)).size} targets in ${c.plans} plans${c.groups.length > 1 ? `, written ${c.groups.length} ways` : ''}`,
         };
+      }),
+    );
+
+  addOutputOptions(
+    program
+      .command('align')
+      .description("one plan against its parent governments' plans (same subject, overlapping period): every parent target with the plan's own target of the same indicator beside it, or missing")
+      .argument('<plan...>', 'plan id or an unambiguous part of its title'),
+  )
+    .addHelpText('after', examples(['plandb align 昆山', 'plandb align 3 --tsv']))
+    .action((plan: string[], o: OutputOptions) =>
+      run(o, (db) => {
+        const r = alignPlan(db, { plan: plan.join(' ') });
+        const counts = ['stricter', 'equal', 'looser', 'missing', 'not comparable'].map((v) => `${r.rows.filter((x) => x.verdict === v).length} ${v}`).join(', ');
+        return {
+          columns: ALIGN_COLUMNS,
+          rows: r.rows,
+          sheet: 'align',
+          title: r.parents.length
+            ? `${r.plan.title} against ${r.parents.map((p) => p.title).join('; ')}: ${counts}`
+            : `${r.plan.title}: no plan of a parent government (same subject, overlapping period) in the database`,
+        };
+      }),
+    );
+
+  addOutputOptions(
+    program
+      .command('indicators')
+      .description('the indicator catalogue (extract-rules/indicator-catalogue.yaml) with how many targets and plans use each; --unmapped lists the targets that map to none')
+      .option('--unmapped', 'list the targets that map to no catalogue indicator')
+      .option('--domain <domain>', 'only this domain: 健康, 教育, 福利, 家庭, 环境, 法律保护, 安全, 经济, 参与决策, 社会保障'),
+  )
+    .addHelpText('after', examples(['plandb indicators', 'plandb indicators --domain 健康', 'plandb indicators --unmapped --tsv']))
+    .action((o: OutputOptions & { unmapped?: boolean; domain?: string }) =>
+      run(o, (db) => {
+        const c = catalogueCoverage(db);
+        const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(1)}%` : '–');
+        const cover = `${c.mapped}/${c.targets} targets (${pct(c.mapped, c.targets)}) and ${c.tableMapped}/${c.tableRows} table rows (${pct(c.tableMapped, c.tableRows)}) map to the catalogue`;
+        return o.unmapped
+          ? { columns: TARGET_COLUMNS, rows: unmappedTargets(db), sheet: 'unmapped', title: cover }
+          : { columns: INDICATOR_COLUMNS, rows: listIndicators(db, { domain: o.domain }), sheet: 'indicators', title: cover };
       }),
     );
 
@@ -142,14 +200,15 @@ export function registerQuery(program: Command, state: CliState): void {
       .command('gaps')
       .description('goals and items that name no responsible unit, per plan (view v_gaps)')
       .option('--plan <text>', 'plan id or part of the title')
+      .option('--kind <kind>', 'only items of this kind: goal/目标, measure/措施 or task/任务')
       .option('--summary', 'one line per plan with the number of gaps'),
   )
-    .addHelpText('after', examples(['plandb gaps --summary', 'plandb gaps --plan 昆山 --csv > 昆山-gaps.csv']))
-    .action((o: OutputOptions & { plan?: string; summary?: boolean }) =>
+    .addHelpText('after', examples(['plandb gaps --summary', 'plandb gaps --kind 目标', 'plandb gaps --plan 昆山 --csv > 昆山-gaps.csv']))
+    .action((o: OutputOptions & { plan?: string; kind?: string; summary?: boolean }) =>
       run(o, (db) =>
         o.summary
-          ? { columns: GAP_SUMMARY_COLUMNS, rows: gapSummary(db, { plan: o.plan }), sheet: 'gaps' }
-          : { columns: GAP_COLUMNS, rows: findGaps(db, { plan: o.plan }), sheet: 'gaps' },
+          ? { columns: GAP_SUMMARY_COLUMNS, rows: gapSummary(db, { plan: o.plan, kind: o.kind }), sheet: 'gaps' }
+          : { columns: GAP_COLUMNS, rows: findGaps(db, { plan: o.plan, kind: o.kind }), sheet: 'gaps' },
       ),
     );
 
