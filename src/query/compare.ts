@@ -11,13 +11,16 @@ export type Verdict = 'stricter' | 'equal' | 'looser' | 'missing' | 'not compara
 
 interface PlanInfo { id: number; title: string; region: string | null; subject: string | null; period_start: number | null; period_end: number | null; division_code: string | null; division_chain: string | null }
 
-const planInfo = (db: DB, id: number) => db.prepare('SELECT id, title, region, subject, period_start, period_end, division_code, division_chain FROM plans WHERE id = ?').get(id) as PlanInfo;
+// a plan's region as written, else its division's name (江苏省儿童发展规划 names no 市/县/区)
+const PLAN_COLS = `p.id, p.title, coalesce(p.region, (SELECT d.name FROM divisions d WHERE d.code = p.division_code)) AS region,
+  p.subject, p.period_start, p.period_end, p.division_code, p.division_chain`;
+const planInfo = (db: DB, id: number) => db.prepare(`SELECT ${PLAN_COLS} FROM plans p WHERE p.id = ?`).get(id) as PlanInfo;
 
 /** Plans of the governments above `p` (its city, province, the country), same subject, overlapping period; nearest first. */
 export function parentPlans(db: DB, p: PlanInfo): PlanInfo[] {
   const chain = (p.division_chain ?? '').split('/').filter(Boolean).slice(1);
   if (!chain.length) return [];
-  const all = db.prepare(`SELECT id, title, region, subject, period_start, period_end, division_code, division_chain FROM plans WHERE division_code IN (${chain.map(() => '?').join(',')})`).all(...chain) as PlanInfo[];
+  const all = db.prepare(`SELECT ${PLAN_COLS} FROM plans p WHERE p.division_code IN (${chain.map(() => '?').join(',')})`).all(...chain) as PlanInfo[];
   const overlaps = (a: PlanInfo, b: PlanInfo) => a.period_start == null || b.period_start == null || (a.period_start <= (b.period_end ?? b.period_start) && b.period_start <= (a.period_end ?? a.period_start));
   return all
     .filter((q) => q.id !== p.id && (q.subject ?? '') === (p.subject ?? '') && overlaps(p, q))

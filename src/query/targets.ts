@@ -66,7 +66,8 @@ export interface TargetFilter {
   rules?: Rules;
 }
 
-export const SELECT_TARGETS = `SELECT t.id AS target_id, p.id AS plan_id, p.title AS plan, p.region, t.section_id, t.kind, t.indicator, t.indicator_key, t.indicator_id,
+export const SELECT_TARGETS = `SELECT t.id AS target_id, p.id AS plan_id, p.title AS plan,
+  coalesce(p.region, (SELECT d.name FROM divisions d WHERE d.code = p.division_code)) AS region, t.section_id, t.kind, t.indicator, t.indicator_key, t.indicator_id,
   t.op, t.value, t.value2, t.unit, t.year, t.effective_year, t.baseline, t.baseline_year, t.quote, t.page, t.item_id
   FROM targets t JOIN plans p ON p.id = t.plan_id`;
 
