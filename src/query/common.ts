@@ -193,8 +193,10 @@ export function formatTarget(t: { op?: unknown; value?: unknown; value2?: unknow
   const unit = typeof t.unit === 'string' ? t.unit : '';
   const op = String(t.op ?? '');
   if (t.value === null || t.value === undefined) return op === 'text' || !op ? '' : `${OP_SIGN[op] ?? op}`;
-  if (op === 'range') return `${num(t.value)}–${num(t.value2)}${unit}`;
-  return `${OP_SIGN[op] ?? op}${num(t.value)}${unit}`;
+  // 10 and 1/10万 read as 10/10万, not 101/10万
+  const u = /^1\//.test(unit) ? unit.slice(1) : unit;
+  if (op === 'range') return `${num(t.value)}–${num(t.value2)}${u}`;
+  return `${OP_SIGN[op] ?? op}${num(t.value)}${u}`;
 }
 
 export const ROLES = ['lead', 'support', 'responsible'] as const;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { PlandbError } from '../errors.js';
 import { planPlace, unitGovernment, type PlanPlace } from '../divisions/government.js';
+import { shortName } from '../divisions/index.js';
 import { catalogue } from '../extract/catalogue.js';
 import { unitModel } from '../extract/units.js';
 import { pageOf, respQuote, sha256, sourceSlice, targetHeading, type DocResult } from '../pipeline.js';
@@ -101,7 +102,8 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
   // a unit is its government's body: 市卫健委 in 昆山市's plan is 昆山市卫健委
   const unitIdOf = (name: string, place: PlanPlace): number => {
     const { government, body } = unitGovernment(units.canonical(name), place);
-    const canon = government + body;
+    // 苏州大学教育学院 in 苏州's plan already says where it is
+    const canon = government && body.startsWith(shortName(government)) ? body : government + body;
     let id = q.unitId.get(canon) as number | undefined;
     if (id === undefined) id = Number(q.insUnit.run(canon, government, body).lastInsertRowid);
     q.insAlias.run(canon, id);

@@ -36,7 +36,7 @@ export function summary(report: BatchReport, dbFile: string, io: Io, verb: strin
   const replaced = report.files.reduce((n, f) => n + (f.replacedPlans ?? 0), 0);
   if (replaced) io.out(`  ${replaced} plan(s) replaced by a newer copy`);
   io.out(`Next: plandb plans --db ${dbFile}   |   plandb targets --unit 市卫健委 --db ${dbFile}`);
-  io.out(`  or: sqlite3 ${dbFile} "SELECT plan, indicator, op, value, value_unit FROM v_unit_targets WHERE unit = '市卫健委'"`);
+  io.out(`  or: sqlite3 ${dbFile} "SELECT unit, plan, indicator, op, value, value_unit FROM v_unit_targets WHERE body = '卫健委'"`);
 }
 
 export function registerBuild(program: Command, state: CliState): void {
