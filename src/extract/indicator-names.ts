@@ -50,9 +50,12 @@ export function shareParts(names0: string[], md: Model, cut: (s: string) => stri
     for (const t of toks) { pos += t.word.length; if (t.tag === 'v' && pos < first.length - 1) at = pos; }
     if (at > 1) names = [first, ...later.map((n) => first.slice(0, at) + n)];
   }
-  // 新增A、B → 新增B
+  // 新增A、B → 新增B; within one list the level goes with it: 新增省五星级普通高中、四星级普通高中 → 新增省四星级普通高中
   const lead = md.sharedLeadRe?.exec(first)?.[0];
-  if (lead) names = names.map((n) => (md.verbStartRe.test(n) || n.startsWith(lead) ? n : lead + n));
+  if (lead) {
+    const level = /^(?:省级?|[市县区]级)/u.exec(first.slice(lead.length))?.[0] ?? '';
+    names = names.map((n) => (md.verbStartRe.test(n) || n.startsWith(lead) ? n : lead + (/^(?:省|[市县区])/u.test(n) ? '' : level) + n));
+  }
   return names;
 }
 
