@@ -4,12 +4,14 @@ import path from 'node:path';
 import PQueue from 'p-queue';
 import { PlandbError, errorLine } from './errors.js';
 import { ingestFile } from './ingest/index.js';
-import { processText, requirePlans, type DocResult } from './pipeline.js';
+import { applyCorrections, emptyCorrections, loadCorrections, type CorrectionSet } from './corrections/index.js';
+import { processText, requirePlans, type DocResult, type ReviewNote } from './pipeline.js';
 import { loadRules, type Rules } from './rules/index.js';
 import { counts, openDb, withNewDatabase, writeDocument, type DB, type DbCounts } from './store/db.js';
 
 export { PlandbError, errorLine } from './errors.js';
-export { processText, type DocResult } from './pipeline.js';
+export { processText, type DocResult, type ReviewNote } from './pipeline.js';
+export * from './corrections/index.js';
 export { loadRules, type Rules } from './rules/index.js';
 export { toGoldJson } from './output.js';
 export { openDb, counts, type DB } from './store/db.js';
@@ -51,6 +53,8 @@ export interface FileOutcome {
   targets?: number;
   responsibilities?: number;
   replacedPlans?: number;
+  /** corrections that did not apply as written (stale) or kept a fact no longer extracted (restored) */
+  reviewNotes?: ReviewNote[];
 }
 
 export interface BatchReport {
@@ -61,6 +65,8 @@ export interface BatchReport {
 
 export interface BatchOptions {
   rules?: Rules;
+  /** corrections folder (or a loaded set) applied after extraction; default: none */
+  corrections?: string | CorrectionSet;
   /** parallel file reads/parses (PDF parsing is async) */
   concurrency?: number;
   onFile?: (o: FileOutcome, done: number, total: number) => void;
@@ -69,6 +75,7 @@ export interface BatchOptions {
 /** Ingests files into an open database, one transaction per document. Bad files are reported, never fatal. */
 export async function ingestInto(db: DB, files: string[], opts: BatchOptions = {}): Promise<BatchReport> {
   const rules = opts.rules ?? loadRules();
+  const corrections = typeof opts.corrections === 'string' ? loadCorrections(opts.corrections) : (opts.corrections ?? emptyCorrections());
   const queue = new PQueue({ concurrency: opts.concurrency ?? 2 });
   const outcomes: FileOutcome[] = [];
   let done = 0;
@@ -84,8 +91,9 @@ export async function ingestInto(db: DB, files: string[], opts: BatchOptions = {
       let o: FileOutcome;
       try {
         if (!doc) throw error;
-        const s = writeDocument(db, doc, rules);
-        o = { file, ok: true, plans: s.plans, targets: s.targets, responsibilities: s.responsibilities, replacedPlans: s.replacedPlans };
+        const reviewed = applyCorrections(doc, corrections);
+        const s = writeDocument(db, reviewed, rules);
+        o = { file, ok: true, plans: s.plans, targets: s.targets, responsibilities: s.responsibilities, replacedPlans: s.replacedPlans, reviewNotes: reviewed.reviewNotes };
       } catch (e) {
         if (!(e instanceof PlandbError) && process.env.PLANDB_DEBUG) console.error(e);
         o = { file, ok: false, error: errorLine(e, file) };

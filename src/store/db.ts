@@ -92,6 +92,9 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
     insUnit: db.prepare('INSERT INTO units (canonical) VALUES (?)'),
     insAlias: db.prepare('INSERT OR IGNORE INTO unit_aliases (alias, unit_id) VALUES (?, ?)'),
     insRU: db.prepare('INSERT INTO responsibility_units (responsibility_id, position, unit_id, name) VALUES (?,?,?,?)'),
+    reviewTarget: db.prepare('UPDATE targets SET status = ?, correction_id = ?, anchor_quote = ?, anchor_occurrence = ? WHERE id = ?'),
+    reviewResp: db.prepare('UPDATE responsibilities SET status = ?, correction_id = ?, anchor_quote = ?, anchor_occurrence = ?, quote_start = ? WHERE id = ?'),
+    insNote: db.prepare('INSERT INTO review_notes (plan_id, correction_id, action, fact, quote, occurrence, kind, reason) VALUES (?,?,?,?,?,?,?,?)'),
   };
   const unitIdOf = (name: string): number => {
     const canon = units.canonical(name);
@@ -131,17 +134,21 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
         q.insFts.run(id, ftsTokens(it.text, rules));
         stats.items++;
       }
+      const key = planKey(plan.title, plan.region, plan.period);
+      for (const n of doc.reviewNotes ?? []) if (n.planKey === key) q.insNote.run(planId, n.correction, n.action, n.fact, n.quote, n.occurrence, n.kind, n.reason);
       for (const t of targets) {
         const section = targetHeading(plan, t);
-        q.insTarget.run(
+        const tid = q.insTarget.run(
           planId, t.item === null ? null : itemIds[t.item]!, secOf(section), t.kind === 'text' ? 'measure' : t.kind, t.indicator, indicatorKey(t.indicator),
           t.op, t.value, t.value2, t.unit, t.year, effectiveYear(t.year, plan.period), t.baseline, t.baselineYear,
           sourceSlice(doc, t.start, t.end), t.start, t.end, pageOf(doc, t.start), t.ruleId,
-        );
+        ).lastInsertRowid;
+        q.reviewTarget.run(t.status ?? 'extracted', t.correction ?? null, t.anchor?.quote ?? null, t.anchor?.occurrence ?? null, tid);
         stats.targets++;
       }
       for (const r of responsibilities) {
         const rid = Number(q.insResp.run(planId, itemIds[r.item]!, secOf(plan.items[r.item]!.heading), r.role, respQuote(doc, plan, r), r.start, r.end, pageOf(doc, r.start), r.ruleId).lastInsertRowid);
+        q.reviewResp.run(r.status ?? 'extracted', r.correction ?? null, r.anchor?.quote ?? null, r.anchor?.occurrence ?? null, r.quoteStart, rid);
         r.units.forEach((u, pos) => q.insRU.run(rid, pos, unitIdOf(u), u));
         stats.responsibilities++;
       }
