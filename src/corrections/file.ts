@@ -79,13 +79,14 @@ export function writeCorrectionsFile(file: string, data: CorrectionsFile): void 
     return o;
   });
   const doc = new Document(clean);
+  // decisions as block mappings, one per decision; their `was` and `set` on one line each
+  const keyOf = (p: readonly unknown[]) => {
+    const pair = p[p.length - 1] as { key?: { value?: unknown } } | undefined;
+    return String(pair?.key?.value ?? '');
+  };
   visit(doc, {
     Map(_, node, p) {
-      const key = p[p.length - 1];
-      if (key && 'key' in key && ['was', 'set'].includes(String((key.key as { value?: unknown })?.value))) node.flow = true;
-    },
-    Seq(_, node, p) {
-      if (p.length > 2) node.flow = true; // units lists
+      if (['was', 'set'].includes(keyOf(p))) node.flow = true;
     },
   });
   mkdirSync(path.dirname(file), { recursive: true });

@@ -79,7 +79,8 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
     insSource: db.prepare(
       'INSERT INTO sources (path, name, format, encoding, file_sha256, content_sha256, pages, normalized_text, ingested_at) VALUES (?,?,?,?,?,?,?,?,?)',
     ),
-    insPlan: db.prepare('INSERT INTO plans (source_id, plan_key, title, region, subject, period_start, period_end, start, end) VALUES (?,?,?,?,?,?,?,?,?)'),
+    insPlan: db.prepare('INSERT INTO plans (id, source_id, plan_key, title, region, subject, period_start, period_end, start, end) VALUES (?,?,?,?,?,?,?,?,?,?)'),
+    planIdOf: db.prepare('SELECT id FROM plans WHERE plan_key = ?').pluck(),
     insSection: db.prepare('INSERT INTO sections (plan_id, parent_id, level, kind, marker, title, path, start, end, page, rule_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)'),
     insItem: db.prepare('INSERT INTO items (plan_id, section_id, marker, kind, review, text, start, end, page) VALUES (?,?,?,?,?,?,?,?,?)'),
     insFts: db.prepare('INSERT INTO items_fts (rowid, tokens) VALUES (?, ?)'),
@@ -105,6 +106,8 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
     return id;
   };
   db.transaction(() => {
+    // a re-ingested plan keeps its id, so `plandb review 3` still means the same plan after a correction
+    const keptIds = new Map(doc.plans.map(({ plan }) => [plan, (q.planIdOf.get(planKey(plan.title, plan.region, plan.period)) as number | undefined) ?? null]));
     for (const { plan } of doc.plans) stats.replacedPlans += q.delPlan.run(planKey(plan.title, plan.region, plan.period)).changes;
     stats.replacedPlans += q.delPlansOfPath.run(fullPath).changes;
     q.delSource.run(fullPath);
@@ -116,7 +119,7 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
     );
     for (const { plan, targets, responsibilities } of doc.plans) {
       const planId = Number(
-        q.insPlan.run(sourceId, planKey(plan.title, plan.region, plan.period), plan.title, plan.region, plan.subject, plan.period?.[0] ?? null, plan.period?.[1] ?? null, plan.start, plan.end)
+        q.insPlan.run(keptIds.get(plan) ?? null, sourceId, planKey(plan.title, plan.region, plan.period), plan.title, plan.region, plan.subject, plan.period?.[0] ?? null, plan.period?.[1] ?? null, plan.start, plan.end)
           .lastInsertRowid,
       );
       stats.plans++;
