@@ -108,3 +108,16 @@ describe('review commands', () => {
     expect(both.err).toBe('plandb: give either --gold DIR or --reviewed');
   });
 });
+
+describe('an older database', () => {
+  it('opened read-only, it is refused with one line saying to rebuild', async () => {
+    const old = path.join(tmpDir('old-db'), 'plans.db');
+    const Database = (await import('better-sqlite3')).default;
+    const conn = new Database(old);
+    conn.exec("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL); INSERT INTO migrations VALUES ('001-initial', 'x')");
+    conn.close();
+    const r = await run('review', '1', '--db', old);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(new RegExp(`^plandb: ${old.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: database was built by an older plandb \\(missing 002-query-views, .*006-review\\); run plandb rebuild$`));
+  });
+});

@@ -121,7 +121,7 @@ describe('reviewed plans become their gold', () => {
     const gold = JSON.parse((await ok('eval', '--gold', GOLD, '--sources', corpus, '--json', ...rules)).out);
     expect(reviewed.files).toHaveLength(3);
     for (const k of ['targets', 'responsibilities', 'op', 'year']) expect(reviewed.overall[k], k).toEqual(gold.overall[k]);
-  }, 120_000);
+  }, 300_000);
 
   it('with worse rules (wrong op for 以上, no 参与单位 label): rejects, edits and adds still reach 1.0, and eval --reviewed shows the damage', async () => {
     const rulesDir = path.join(tmpDir('worse-rules'), 'rules');
@@ -144,5 +144,5 @@ describe('reviewed plans become their gold', () => {
     const fixed = JSON.parse((await ok('eval', '--reviewed', '--sources', corpus, '--corrections', corrections, '--json')).out);
     expect(fixed.overall.op.correct).toBe(fixed.overall.op.of);
     expect(fixed.overall.responsibilities.f1).toBe(1);
-  }, 180_000);
+  }, 300_000);
 });
