@@ -5,7 +5,7 @@ import type { Rules } from '../rules/index.js';
 import { indicatorKey, type DB } from '../store/db.js';
 import type { Column } from './format.js';
 import { formatTarget, resolvePlan, rulesOrDefault, withHeadings } from './common.js';
-import { SELECT_TARGETS, targetCell, type TargetRow } from './targets.js';
+import { NOT_REJECTED, SELECT_TARGETS, targetCell, type TargetRow } from './targets.js';
 
 export type Verdict = 'stricter' | 'equal' | 'looser' | 'missing' | 'not comparable';
 
@@ -105,13 +105,13 @@ export function entryFor(query: string, rules?: Rules): CatalogueEntry | null {
  * any other query takes the targets whose normalised name contains it. Each target is set beside the
  * targets of the same indicator in its parent governments' plans, with a verdict.
  */
-export function compareIndicator(db: DB, args: { indicator: string; rules?: Rules }): Comparison {
+export function compareIndicator(db: DB, args: { indicator: string; rules?: Rules; includeRejected?: boolean }): Comparison {
   const key = indicatorKey(args.indicator);
   if (!key) throw new PlandbError('USAGE', 'indicator is empty');
   const entry = entryFor(args.indicator, args.rules);
-  const order = 'ORDER BY t.indicator_key, p.region, p.id, t.start';
+  const order = `${args.includeRejected ? '' : `AND ${NOT_REJECTED} `}ORDER BY t.indicator_key, p.region, p.id, t.start`;
   const base = entry
-    ? (db.prepare(`${SELECT_TARGETS} WHERE t.indicator_id = ? OR (t.indicator_id IS NULL AND instr(t.indicator_key, ?) > 0) ${order}`).all(entry.id, indicatorKey(catalogueKey(entry.name))) as TargetRow[])
+    ? (db.prepare(`${SELECT_TARGETS} WHERE (t.indicator_id = ? OR (t.indicator_id IS NULL AND instr(t.indicator_key, ?) > 0)) ${order}`).all(entry.id, indicatorKey(catalogueKey(entry.name))) as TargetRow[])
     : (db.prepare(`${SELECT_TARGETS} WHERE instr(t.indicator_key, ?) > 0 ${order}`).all(key) as TargetRow[]);
   const rows = withHeadings(db, base).flatMap((t) => withParents(db, t, args.rules));
   return { key, entry, groups: [...new Set(base.map((r) => r.indicator_key))], plans: new Set(base.map((r) => r.plan_id)).size, rows };
@@ -124,7 +124,7 @@ function withParents(db: DB, t: TargetRow & { heading: string; heading_path: str
   if (!e) return [{ ...t, ...none }];
   const parents = parentPlans(db, planInfo(db, t.plan_id));
   if (!parents.length) return [{ ...t, ...none }];
-  const sameInd = db.prepare(`${SELECT_TARGETS} WHERE t.plan_id = ? AND t.indicator_id = ? ORDER BY (t.kind = 'table') DESC, t.start`);
+  const sameInd = db.prepare(`${SELECT_TARGETS} WHERE t.plan_id = ? AND t.indicator_id = ? AND ${NOT_REJECTED} ORDER BY (t.kind = 'table') DESC, t.start`);
   return parents.map((pp) => {
     const pt = (sameInd.all(pp.id, e.id) as TargetRow[])[0] ?? null;
     return {
@@ -181,10 +181,10 @@ export function alignPlan(db: DB, args: { plan: string; rules?: Rules }): { plan
   const p = planInfo(db, ref.id);
   const parents = parentPlans(db, p);
   const cat = catalogue(rulesOrDefault(args.rules));
-  const own = db.prepare(`${SELECT_TARGETS} WHERE t.plan_id = ? ORDER BY (t.kind = 'table') DESC, t.start`).all(p.id) as TargetRow[];
+  const own = db.prepare(`${SELECT_TARGETS} WHERE t.plan_id = ? AND ${NOT_REJECTED} ORDER BY (t.kind = 'table') DESC, t.start`).all(p.id) as TargetRow[];
   const rows: AlignRow[] = [];
   for (const pp of parents) {
-    for (const pt of db.prepare(`${SELECT_TARGETS} WHERE t.plan_id = ? ORDER BY t.start`).all(pp.id) as TargetRow[]) {
+    for (const pt of db.prepare(`${SELECT_TARGETS} WHERE t.plan_id = ? AND ${NOT_REJECTED} ORDER BY t.start`).all(pp.id) as TargetRow[]) {
       const mine = own.find((o) => (pt.indicator_id ? o.indicator_id === pt.indicator_id : o.indicator_key === pt.indicator_key)) ?? null;
       const e = pt.indicator_id ? cat.byId.get(pt.indicator_id) : undefined;
       rows.push({
@@ -235,7 +235,7 @@ export function listIndicators(db: DB, args: { domain?: string } = {}): Indicato
 
 /** Targets that map to no catalogue indicator, in plan and document order. */
 export function unmappedTargets(db: DB): Array<TargetRow & { heading: string; heading_path: string }> {
-  return withHeadings(db, db.prepare(`${SELECT_TARGETS} WHERE t.indicator_id IS NULL ORDER BY p.id, t.start`).all() as TargetRow[]);
+  return withHeadings(db, db.prepare(`${SELECT_TARGETS} WHERE t.indicator_id IS NULL AND ${NOT_REJECTED} ORDER BY p.id, t.start`).all() as TargetRow[]);
 }
 
 /** Share of targets (and of indicator-table rows) that map to a catalogue indicator. */

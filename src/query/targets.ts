@@ -22,6 +22,8 @@ export interface TargetRow extends PlacedRow {
   quote: string;
   page: number | null;
   item_id: number | null;
+  /** review status: extracted, confirmed, edited, added or rejected */
+  status: string;
 }
 
 export const targetCell = (r: Record<string, unknown>) => formatTarget(r);
@@ -49,6 +51,7 @@ export const TARGET_COLUMNS: Column[] = [
   { key: 'page', only: 'data' },
   { key: 'target_id', only: 'data' },
   { key: 'item_id', only: 'data' },
+  { key: 'status', only: 'data' },
 ];
 
 export interface TargetFilter {
@@ -63,12 +66,17 @@ export interface TargetFilter {
   /** effective year */
   year?: number | string;
   kind?: string;
+  /** also list targets a reviewer rejected (hidden by default) */
+  includeRejected?: boolean;
   rules?: Rules;
 }
 
+/** Rejected facts stay in the tables (with their status) but query commands leave them out unless asked. */
+export const NOT_REJECTED = "t.status <> 'rejected'";
+
 export const SELECT_TARGETS = `SELECT t.id AS target_id, p.id AS plan_id, p.title AS plan,
   coalesce(p.region, (SELECT d.name FROM divisions d WHERE d.code = p.division_code)) AS region, t.section_id, t.kind, t.indicator, t.indicator_key, t.indicator_id,
-  t.op, t.value, t.value2, t.unit, t.year, t.effective_year, t.baseline, t.baseline_year, t.quote, t.page, t.item_id
+  t.op, t.value, t.value2, t.unit, t.year, t.effective_year, t.baseline, t.baseline_year, t.quote, t.page, t.item_id, t.status
   FROM targets t JOIN plans p ON p.id = t.plan_id`;
 
 /** Targets matching every given filter, in plan and document order. */
@@ -76,6 +84,7 @@ export function findTargets(db: DB, f: TargetFilter = {}): { unit?: UnitGroup; r
   const where: string[] = [];
   const params: unknown[] = [];
   let unit: UnitGroup | undefined;
+  if (!f.includeRejected) where.push(NOT_REJECTED);
   if (f.indicator !== undefined) {
     const key = indicatorKey(f.indicator);
     if (!key) throw new PlandbError('USAGE', '--indicator is empty');
@@ -89,7 +98,7 @@ export function findTargets(db: DB, f: TargetFilter = {}): { unit?: UnitGroup; r
   }
   if (f.unit !== undefined) {
     unit = resolveUnits(db, f.unit, { region: f.region, rules: f.rules });
-    where.push(`t.item_id IN (SELECT r.item_id FROM responsibilities r JOIN responsibility_units ru ON ru.responsibility_id = r.id WHERE ru.unit_id IN (${unit.units.map(() => '?').join(',')}))`);
+    where.push(`t.item_id IN (SELECT r.item_id FROM responsibilities r JOIN responsibility_units ru ON ru.responsibility_id = r.id WHERE ru.unit_id IN (${unit.units.map(() => '?').join(',')}) AND r.status <> 'rejected')`);
     params.push(...unit.units.map((u) => u.id));
   }
   if (f.year !== undefined) {

@@ -120,13 +120,14 @@ export function registerQuery(program: Command, state: CliState): void {
       .option('--unit <name>', 'only targets of items this unit is named for (any role); a body (卫健委) means every government\'s')
       .option('--region <text>', 'with --unit: only governments whose name contains this')
       .option('--year <n>', 'target year (effective_year: the stated year, else the end of the plan period)')
-      .option('--kind <kind>', 'goal/目标, measure/措施, table/指标 or task/任务'),
+      .option('--kind <kind>', 'goal/目标, measure/措施, table/指标 or task/任务')
+      .option('--include-rejected', 'also list targets a reviewer rejected (plandb correct … reject)'),
   )
     .addHelpText('after', examples(['plandb targets --unit 市卫健委 --year 2025', 'plandb targets --plan 朔州 --kind goal --csv > 朔州.csv', 'plandb targets --indicator 死亡率 --json']))
-    .action((o: OutputOptions & { indicator?: string; plan?: string; unit?: string; region?: string; year?: string; kind?: string }) =>
+    .action((o: OutputOptions & { indicator?: string; plan?: string; unit?: string; region?: string; year?: string; kind?: string; includeRejected?: boolean }) =>
       run(o, (db) => ({
         columns: TARGET_COLUMNS,
-        rows: findTargets(db, { indicator: o.indicator, plan: o.plan, unit: o.unit, region: o.region, year: o.year, kind: o.kind }).rows,
+        rows: findTargets(db, { indicator: o.indicator, plan: o.plan, unit: o.unit, region: o.region, year: o.year, kind: o.kind, includeRejected: !!o.includeRejected }).rows,
         sheet: 'targets',
       })),
     );
@@ -137,13 +138,14 @@ export function registerQuery(program: Command, state: CliState): void {
       .description(
         'one indicator across plans, grouped by its catalogue entry (see plandb indicators), each target beside the target of the same indicator in its parent governments\' plans: stricter, equal, looser, or missing (the parent sets none)',
       )
-      .argument('<indicator...>', 'catalogue id (H016), indicator name or alias, or part of a name (spaces are ignored)'),
+      .argument('<indicator...>', 'catalogue id (H016), indicator name or alias, or part of a name (spaces are ignored)')
+      .option('--include-rejected', 'also list targets a reviewer rejected'),
   )
     .addHelpText('after', examples(['plandb compare 新生儿访视率', 'plandb compare H003', 'plandb compare "5 岁以下儿童死亡率" --xlsx 比较.xlsx']))
-    .action((words: string[], o: OutputOptions) =>
+    .action((words: string[], o: OutputOptions & { includeRejected?: boolean }) =>
       run(o, (db) => {
         const indicator = words.join(' ');
-        const c = compareIndicator(db, { indicator });
+        const c = compareIndicator(db, { indicator, includeRejected: !!o.includeRejected });
         const names = c.entry ? `${c.entry.id} ${c.entry.name} (${c.entry.domain}, ${c.entry.better} is better)` : indicator;
         return {
           columns: COMPARE_COLUMNS,
