@@ -4,6 +4,7 @@ import { registerBuild } from './commands/build.js';
 import { registerEval } from './commands/eval.js';
 import { registerExtract } from './commands/extract.js';
 import { registerQuery } from './commands/query.js';
+import { registerServe } from './commands/serve.js';
 import { processIo, type Io } from './output.js';
 
 export interface CliState {
@@ -22,6 +23,7 @@ export function buildProgram(state: CliState): Command {
   registerExtract(program, state);
   registerEval(program, state);
   registerQuery(program, state);
+  registerServe(program, state);
   program.addHelpText(
     'after',
     `
@@ -29,7 +31,8 @@ Examples:
   plandb rebuild                               build out/plans.db from corpus/
   plandb ingest new-county-plan.pdf            add or replace one plan
   plandb extract corpus/000_b494f9743fcea215.txt --format json
-  plandb eval --gold tests/gold --sources corpus --verbose`,
+  plandb eval --gold tests/gold --sources corpus --verbose
+  plandb serve                                 browse the database at http://127.0.0.1:8642/`,
   );
   return program;
 }
