@@ -13,7 +13,8 @@ export type ErrorCode =
   | 'BAD_RULES'
   | 'BAD_GOLD'
   | 'USAGE'
-  | 'DB';
+  | 'DB'
+  | 'BAD_CORRECTIONS';
 
 export class PlandbError extends Error {
   constructor(

@@ -9,10 +9,32 @@ import { compile } from './rules/compiled.js';
 import { loadRules, type Rules } from './rules/index.js';
 import { segment, type Plan, type Warning } from './segment/index.js';
 
+/** Review state of a fact, set by applyCorrections (src/corrections); absent = extracted, no decision. */
+export interface FactReview {
+  status?: 'extracted' | 'confirmed' | 'edited' | 'added' | 'rejected';
+  /** id of the decision (in the plan's corrections file) the fact's status comes from */
+  correction?: number | null;
+  /** where a decision about this fact is anchored: quote (normalized text) and its occurrence in the plan */
+  anchor?: { quote: string; occurrence: number };
+}
+
 export interface PlanResult {
   plan: Plan;
-  targets: TargetFact[];
-  responsibilities: RespFact[];
+  targets: Array<TargetFact & FactReview>;
+  responsibilities: Array<RespFact & FactReview>;
+}
+
+/** A decision that did not apply as written: stale (its quote is gone) or restored (its fact is no longer extracted, kept from the decision). */
+export interface ReviewNote {
+  planKey: string;
+  plan: string;
+  correction: number;
+  action: string;
+  fact: 'target' | 'responsibility';
+  quote: string;
+  occurrence: number;
+  kind: 'stale' | 'restored';
+  reason: string;
 }
 
 /** Everything plandb knows about one source file; the document object that flows through the stages. */
@@ -27,6 +49,8 @@ export interface DocResult {
   pageStarts?: number[];
   plans: PlanResult[];
   warnings: Warning[];
+  /** set when corrections were applied: decisions that are stale or restored */
+  reviewNotes?: ReviewNote[];
 }
 
 export const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
@@ -81,7 +105,16 @@ export function sourceSlice(doc: DocResult, start: number, end: number): string 
 
 /** The heading a target sits under: its item's, or its table's. */
 export function targetHeading(plan: Plan, t: TargetFact): number | null {
-  return t.item !== null ? plan.items[t.item]!.heading : plan.tables[t.table!]!.heading;
+  if (t.item !== null) return plan.items[t.item]!.heading;
+  if (t.table !== null) return plan.tables[t.table]!.heading;
+  return headingAt(plan, t.start); // a target added in review outside any item or table
+}
+
+/** The innermost heading whose line starts at or before `offset` (null before the first heading). */
+export function headingAt(plan: Plan, offset: number): number | null {
+  let best: number | null = null;
+  for (const h of plan.headings) if (h.start <= offset) best = h.idx;
+  return best;
 }
 
 /** A responsibility's quote: the first 30 characters of its item (or 由-sentence), from the source. */

@@ -4,6 +4,7 @@ import { registerBuild } from './commands/build.js';
 import { registerEval } from './commands/eval.js';
 import { registerExtract } from './commands/extract.js';
 import { registerQuery } from './commands/query.js';
+import { registerReview } from './commands/review.js';
 import { registerServe } from './commands/serve.js';
 import { processIo, type Io } from './output.js';
 
@@ -23,6 +24,7 @@ export function buildProgram(state: CliState): Command {
   registerExtract(program, state);
   registerEval(program, state);
   registerQuery(program, state);
+  registerReview(program, state);
   registerServe(program, state);
   program.addHelpText(
     'after',
@@ -32,6 +34,8 @@ Examples:
   plandb ingest new-county-plan.pdf            add or replace one plan
   plandb extract corpus/000_b494f9743fcea215.txt --format json
   plandb eval --gold tests/gold --sources corpus --verbose
+  plandb review 1                              check plan 1's facts in their source
+  plandb correct 1 reject T7                   a fix kept in corrections/ across rebuilds
   plandb serve                                 browse the database at http://127.0.0.1:8642/`,
   );
   return program;

@@ -52,7 +52,7 @@ export function findGaps(db: DB, args: { plan?: string } = {}): GapRow[] {
   const rows = db
     .prepare(
       `SELECT g.plan_id, g.plan, i.section_id, g.item_id, g.kind, g.marker,
-         (SELECT count(*) FROM targets t WHERE t.item_id = g.item_id) AS targets, i.text AS item
+         (SELECT count(*) FROM targets t WHERE t.item_id = g.item_id AND t.status <> 'rejected') AS targets, i.text AS item
        FROM v_gaps g JOIN items i ON i.id = g.item_id
        ${ids ? `WHERE g.plan_id IN (${ids.map(() => '?').join(',')})` : ''}
        ORDER BY g.plan_id, i.start`,

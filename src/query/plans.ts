@@ -42,8 +42,8 @@ export function listPlans(db: DB): PlanRow[] {
          p.period_start, p.period_end, src.name AS source,
          (SELECT count(*) FROM sections s WHERE s.plan_id = p.id) AS sections,
          (SELECT count(*) FROM items i WHERE i.plan_id = p.id) AS items,
-         (SELECT count(*) FROM targets t WHERE t.plan_id = p.id) AS targets,
-         (SELECT count(*) FROM responsibilities r WHERE r.plan_id = p.id) AS responsibilities
+         (SELECT count(*) FROM targets t WHERE t.plan_id = p.id AND t.status <> 'rejected') AS targets,
+         (SELECT count(*) FROM responsibilities r WHERE r.plan_id = p.id AND r.status <> 'rejected') AS responsibilities
        FROM plans p JOIN sources src ON src.id = p.source_id ORDER BY p.id`,
     )
     .all() as PlanRow[];
@@ -90,8 +90,8 @@ export function showPlan(db: DB, args: { plan: string }): PlanOutline {
   const count = (sql: string) => new Map((db.prepare(sql).all(ref.id) as Array<{ s: number | null; n: number }>).map((r) => [r.s, r.n]));
   const own = {
     items: count('SELECT section_id AS s, count(*) AS n FROM items WHERE plan_id = ? GROUP BY section_id'),
-    targets: count('SELECT section_id AS s, count(*) AS n FROM targets WHERE plan_id = ? GROUP BY section_id'),
-    responsibilities: count('SELECT section_id AS s, count(*) AS n FROM responsibilities WHERE plan_id = ? GROUP BY section_id'),
+    targets: count("SELECT section_id AS s, count(*) AS n FROM targets WHERE plan_id = ? AND status <> 'rejected' GROUP BY section_id"),
+    responsibilities: count("SELECT section_id AS s, count(*) AS n FROM responsibilities WHERE plan_id = ? AND status <> 'rejected' GROUP BY section_id"),
   };
   const rows = new Map<number, OutlineRow>();
   const outline: OutlineRow[] = [];

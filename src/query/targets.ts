@@ -21,6 +21,8 @@ export interface TargetRow extends PlacedRow {
   quote: string;
   page: number | null;
   item_id: number | null;
+  /** review status: extracted, confirmed, edited, added or rejected */
+  status: string;
 }
 
 const targetCell = (r: Record<string, unknown>) => formatTarget(r);
@@ -47,6 +49,7 @@ export const TARGET_COLUMNS: Column[] = [
   { key: 'page', only: 'data' },
   { key: 'target_id', only: 'data' },
   { key: 'item_id', only: 'data' },
+  { key: 'status', only: 'data' },
 ];
 
 export interface TargetFilter {
@@ -59,11 +62,16 @@ export interface TargetFilter {
   /** effective year */
   year?: number | string;
   kind?: string;
+  /** also list targets a reviewer rejected (hidden by default) */
+  includeRejected?: boolean;
   rules?: Rules;
 }
 
+/** Rejected facts stay in the tables (with their status) but query commands leave them out unless asked. */
+const NOT_REJECTED = "t.status <> 'rejected'";
+
 const SELECT_TARGETS = `SELECT t.id AS target_id, p.id AS plan_id, p.title AS plan, p.region, t.section_id, t.kind, t.indicator, t.indicator_key,
-  t.op, t.value, t.value2, t.unit, t.year, t.effective_year, t.baseline, t.baseline_year, t.quote, t.page, t.item_id
+  t.op, t.value, t.value2, t.unit, t.year, t.effective_year, t.baseline, t.baseline_year, t.quote, t.page, t.item_id, t.status
   FROM targets t JOIN plans p ON p.id = t.plan_id`;
 
 /** Targets matching every given filter, in plan and document order. */
@@ -71,6 +79,7 @@ export function findTargets(db: DB, f: TargetFilter = {}): { unit?: UnitRef; row
   const where: string[] = [];
   const params: unknown[] = [];
   let unit: UnitRef | undefined;
+  if (!f.includeRejected) where.push(NOT_REJECTED);
   if (f.indicator !== undefined) {
     const key = indicatorKey(f.indicator);
     if (!key) throw new PlandbError('USAGE', '--indicator is empty');
@@ -84,7 +93,7 @@ export function findTargets(db: DB, f: TargetFilter = {}): { unit?: UnitRef; row
   }
   if (f.unit !== undefined) {
     unit = resolveUnit(db, f.unit, f.rules);
-    where.push('t.item_id IN (SELECT r.item_id FROM responsibilities r JOIN responsibility_units ru ON ru.responsibility_id = r.id WHERE ru.unit_id = ?)');
+    where.push("t.item_id IN (SELECT r.item_id FROM responsibilities r JOIN responsibility_units ru ON ru.responsibility_id = r.id WHERE ru.unit_id = ? AND r.status <> 'rejected')");
     params.push(unit.id);
   }
   if (f.year !== undefined) {
@@ -134,12 +143,12 @@ export interface Comparison {
 }
 
 /** The same indicator across plans: every target whose normalised name contains the normalised query. */
-export function compareIndicator(db: DB, args: { indicator: string }): Comparison {
+export function compareIndicator(db: DB, args: { indicator: string; includeRejected?: boolean }): Comparison {
   const key = indicatorKey(args.indicator);
   if (!key) throw new PlandbError('USAGE', 'indicator is empty');
   const rows = withHeadings(
     db,
-    db.prepare(`${SELECT_TARGETS} WHERE instr(t.indicator_key, ?) > 0 ORDER BY t.indicator_key, p.region, p.id, t.start`).all(key) as TargetRow[],
+    db.prepare(`${SELECT_TARGETS} WHERE instr(t.indicator_key, ?) > 0${args.includeRejected ? '' : ` AND ${NOT_REJECTED}`} ORDER BY t.indicator_key, p.region, p.id, t.start`).all(key) as TargetRow[],
   );
   return { key, groups: [...new Set(rows.map((r) => r.indicator_key))], plans: new Set(rows.map((r) => r.plan_id)).size, rows };
 }

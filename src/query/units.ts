@@ -38,8 +38,8 @@ export function listUnits(db: DB): UnitRow[] {
          count(DISTINCT CASE WHEN r.role = 'responsible' THEN r.id END) AS responsible,
          count(DISTINCT r.item_id) AS items,
          (SELECT count(DISTINCT t.id) FROM responsibility_units ru2 JOIN responsibilities r2 ON r2.id = ru2.responsibility_id
-            JOIN targets t ON t.item_id = r2.item_id WHERE ru2.unit_id = u.id) AS targets
-       FROM units u LEFT JOIN responsibility_units ru ON ru.unit_id = u.id LEFT JOIN responsibilities r ON r.id = ru.responsibility_id
+            JOIN targets t ON t.item_id = r2.item_id WHERE ru2.unit_id = u.id AND r2.status <> 'rejected' AND t.status <> 'rejected') AS targets
+       FROM units u LEFT JOIN responsibility_units ru ON ru.unit_id = u.id LEFT JOIN responsibilities r ON r.id = ru.responsibility_id AND r.status <> 'rejected'
        GROUP BY u.id ORDER BY items DESC, u.canonical`,
     )
     .all() as UnitRow[];
@@ -113,8 +113,8 @@ export function unitItems(db: DB, args: { name: string; role?: string; rules?: R
        FROM responsibility_units ru JOIN units u ON u.id = ru.unit_id
        JOIN responsibilities r ON r.id = ru.responsibility_id
        JOIN items i ON i.id = r.item_id JOIN plans p ON p.id = r.plan_id
-       LEFT JOIN targets t ON t.item_id = i.id
-       WHERE ru.unit_id = ? AND (? IS NULL OR r.role = ?)
+       LEFT JOIN targets t ON t.item_id = i.id AND t.status <> 'rejected'
+       WHERE ru.unit_id = ? AND (? IS NULL OR r.role = ?) AND r.status <> 'rejected'
        ORDER BY p.id, i.start, t.start`,
     )
     .all(unit.id, role ?? null, role ?? null) as Array<UnitItemRow & { _istart?: number; _tstart?: number }>;

@@ -79,7 +79,8 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
     insSource: db.prepare(
       'INSERT INTO sources (path, name, format, encoding, file_sha256, content_sha256, pages, normalized_text, ingested_at) VALUES (?,?,?,?,?,?,?,?,?)',
     ),
-    insPlan: db.prepare('INSERT INTO plans (source_id, plan_key, title, region, subject, period_start, period_end, start, end) VALUES (?,?,?,?,?,?,?,?,?)'),
+    insPlan: db.prepare('INSERT INTO plans (id, source_id, plan_key, title, region, subject, period_start, period_end, start, end) VALUES (?,?,?,?,?,?,?,?,?,?)'),
+    planIdOf: db.prepare('SELECT id FROM plans WHERE plan_key = ?').pluck(),
     insSection: db.prepare('INSERT INTO sections (plan_id, parent_id, level, kind, marker, title, path, start, end, page, rule_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)'),
     insItem: db.prepare('INSERT INTO items (plan_id, section_id, marker, kind, review, text, start, end, page) VALUES (?,?,?,?,?,?,?,?,?)'),
     insFts: db.prepare('INSERT INTO items_fts (rowid, tokens) VALUES (?, ?)'),
@@ -92,6 +93,9 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
     insUnit: db.prepare('INSERT INTO units (canonical) VALUES (?)'),
     insAlias: db.prepare('INSERT OR IGNORE INTO unit_aliases (alias, unit_id) VALUES (?, ?)'),
     insRU: db.prepare('INSERT INTO responsibility_units (responsibility_id, position, unit_id, name) VALUES (?,?,?,?)'),
+    reviewTarget: db.prepare('UPDATE targets SET status = ?, correction_id = ?, anchor_quote = ?, anchor_occurrence = ? WHERE id = ?'),
+    reviewResp: db.prepare('UPDATE responsibilities SET status = ?, correction_id = ?, anchor_quote = ?, anchor_occurrence = ?, quote_start = ? WHERE id = ?'),
+    insNote: db.prepare('INSERT INTO review_notes (plan_id, correction_id, action, fact, quote, occurrence, kind, reason) VALUES (?,?,?,?,?,?,?,?)'),
   };
   const unitIdOf = (name: string): number => {
     const canon = units.canonical(name);
@@ -102,6 +106,8 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
     return id;
   };
   db.transaction(() => {
+    // a re-ingested plan keeps its id, so `plandb review 3` still means the same plan after a correction
+    const keptIds = new Map(doc.plans.map(({ plan }) => [plan, (q.planIdOf.get(planKey(plan.title, plan.region, plan.period)) as number | undefined) ?? null]));
     for (const { plan } of doc.plans) stats.replacedPlans += q.delPlan.run(planKey(plan.title, plan.region, plan.period)).changes;
     stats.replacedPlans += q.delPlansOfPath.run(fullPath).changes;
     q.delSource.run(fullPath);
@@ -113,7 +119,7 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
     );
     for (const { plan, targets, responsibilities } of doc.plans) {
       const planId = Number(
-        q.insPlan.run(sourceId, planKey(plan.title, plan.region, plan.period), plan.title, plan.region, plan.subject, plan.period?.[0] ?? null, plan.period?.[1] ?? null, plan.start, plan.end)
+        q.insPlan.run(keptIds.get(plan) ?? null, sourceId, planKey(plan.title, plan.region, plan.period), plan.title, plan.region, plan.subject, plan.period?.[0] ?? null, plan.period?.[1] ?? null, plan.start, plan.end)
           .lastInsertRowid,
       );
       stats.plans++;
@@ -131,17 +137,21 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
         q.insFts.run(id, ftsTokens(it.text, rules));
         stats.items++;
       }
+      const key = planKey(plan.title, plan.region, plan.period);
+      for (const n of doc.reviewNotes ?? []) if (n.planKey === key) q.insNote.run(planId, n.correction, n.action, n.fact, n.quote, n.occurrence, n.kind, n.reason);
       for (const t of targets) {
         const section = targetHeading(plan, t);
-        q.insTarget.run(
+        const tid = q.insTarget.run(
           planId, t.item === null ? null : itemIds[t.item]!, secOf(section), t.kind === 'text' ? 'measure' : t.kind, t.indicator, indicatorKey(t.indicator),
           t.op, t.value, t.value2, t.unit, t.year, effectiveYear(t.year, plan.period), t.baseline, t.baselineYear,
           sourceSlice(doc, t.start, t.end), t.start, t.end, pageOf(doc, t.start), t.ruleId,
-        );
+        ).lastInsertRowid;
+        q.reviewTarget.run(t.status ?? 'extracted', t.correction ?? null, t.anchor?.quote ?? null, t.anchor?.occurrence ?? null, tid);
         stats.targets++;
       }
       for (const r of responsibilities) {
         const rid = Number(q.insResp.run(planId, itemIds[r.item]!, secOf(plan.items[r.item]!.heading), r.role, respQuote(doc, plan, r), r.start, r.end, pageOf(doc, r.start), r.ruleId).lastInsertRowid);
+        q.reviewResp.run(r.status ?? 'extracted', r.correction ?? null, r.anchor?.quote ?? null, r.anchor?.occurrence ?? null, r.quoteStart, rid);
         r.units.forEach((u, pos) => q.insRU.run(rid, pos, unitIdOf(u), u));
         stats.responsibilities++;
       }

@@ -179,4 +179,87 @@ SELECT u.id AS unit_id, u.canonical AS unit,
 FROM units u;
 `,
   },
+  {
+    name: '006-review',
+    sql: `
+-- review state of every fact (plandb review / correct): extracted, confirmed, edited, added, rejected;
+-- correction_id = id of the decision in the plan's corrections file; anchor = quote + occurrence in the plan
+ALTER TABLE targets ADD COLUMN status TEXT NOT NULL DEFAULT 'extracted' CHECK (status IN ('extracted','confirmed','edited','added','rejected'));
+ALTER TABLE targets ADD COLUMN correction_id INTEGER;
+ALTER TABLE targets ADD COLUMN anchor_quote TEXT;
+ALTER TABLE targets ADD COLUMN anchor_occurrence INTEGER;
+ALTER TABLE responsibilities ADD COLUMN status TEXT NOT NULL DEFAULT 'extracted' CHECK (status IN ('extracted','confirmed','edited','added','rejected'));
+ALTER TABLE responsibilities ADD COLUMN correction_id INTEGER;
+ALTER TABLE responsibilities ADD COLUMN anchor_quote TEXT;
+ALTER TABLE responsibilities ADD COLUMN anchor_occurrence INTEGER;
+ALTER TABLE responsibilities ADD COLUMN quote_start INTEGER;
+
+-- decisions that did not apply as written at the last build: stale (quote gone) or restored (fact no longer extracted)
+CREATE TABLE review_notes (
+  id INTEGER PRIMARY KEY,
+  plan_id INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+  correction_id INTEGER NOT NULL,
+  action TEXT NOT NULL,
+  fact TEXT NOT NULL,
+  quote TEXT NOT NULL,
+  occurrence INTEGER NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('stale','restored')),
+  reason TEXT NOT NULL
+);
+CREATE INDEX review_notes_plan ON review_notes(plan_id);
+
+-- query views hide rejected facts (the tables keep them, with their status)
+DROP VIEW v_unit_targets;
+DROP VIEW v_targets;
+CREATE VIEW v_targets AS
+SELECT t.id AS target_id, p.id AS plan_id, p.title AS plan, p.region, p.subject,
+       s.path AS heading, s.title AS section, t.kind, t.indicator, t.op, t.value, t.value2, t.unit,
+       t.year, t.effective_year, t.baseline, t.baseline_year, t.quote, t.page, src.name AS source, t.status
+FROM targets t JOIN plans p ON p.id = t.plan_id JOIN sources src ON src.id = p.source_id
+LEFT JOIN sections s ON s.id = t.section_id
+WHERE t.status <> 'rejected';
+
+DROP VIEW v_gaps;
+DROP VIEW v_unit_items;
+CREATE VIEW v_unit_items AS
+SELECT u.canonical AS unit, ru.name AS unit_as_written, r.role, p.id AS plan_id, p.title AS plan, p.region,
+       s.path AS heading, i.id AS item_id, i.kind AS item_kind, r.quote, i.text AS item_text, r.page
+FROM responsibility_units ru JOIN units u ON u.id = ru.unit_id
+JOIN responsibilities r ON r.id = ru.responsibility_id
+JOIN items i ON i.id = r.item_id JOIN plans p ON p.id = r.plan_id
+LEFT JOIN sections s ON s.id = r.section_id
+WHERE r.status <> 'rejected';
+
+CREATE VIEW v_unit_targets AS
+SELECT ui.unit, ui.unit_as_written, ui.role, ui.plan_id, ui.plan, ui.region, ui.heading,
+       t.kind, t.indicator, t.op, t.value, t.value2, t.unit AS value_unit, t.year, t.effective_year, t.quote, t.id AS target_id
+FROM v_unit_items ui JOIN targets t ON t.item_id = ui.item_id
+WHERE t.status <> 'rejected';
+
+CREATE VIEW v_gaps AS
+SELECT p.id AS plan_id, p.title AS plan, s.path AS heading, i.id AS item_id, i.kind, i.marker, substr(i.text, 1, 60) AS item
+FROM items i JOIN plans p ON p.id = i.plan_id LEFT JOIN sections s ON s.id = i.section_id
+WHERE i.review = 0
+  AND ((i.marker IS NOT NULL AND i.kind IN ('goal','task')) OR EXISTS (SELECT 1 FROM targets t WHERE t.item_id = i.id AND t.status <> 'rejected'))
+  AND NOT EXISTS (SELECT 1 FROM responsibilities r WHERE r.item_id = i.id AND r.status <> 'rejected');
+
+DROP VIEW v_plans;
+CREATE VIEW v_plans AS
+SELECT p.id AS plan_id, p.title AS plan, p.region, p.subject, p.period_start, p.period_end, src.name AS source,
+       (SELECT count(*) FROM sections s WHERE s.plan_id = p.id) AS sections,
+       (SELECT count(*) FROM items i WHERE i.plan_id = p.id) AS items,
+       (SELECT count(*) FROM targets t WHERE t.plan_id = p.id AND t.status <> 'rejected') AS targets,
+       (SELECT count(*) FROM responsibilities r WHERE r.plan_id = p.id AND r.status <> 'rejected') AS responsibilities
+FROM plans p JOIN sources src ON src.id = p.source_id;
+
+DROP VIEW v_units;
+CREATE VIEW v_units AS
+SELECT u.id AS unit_id, u.canonical AS unit,
+       (SELECT group_concat(a.alias, '、') FROM unit_aliases a WHERE a.unit_id = u.id AND a.alias <> u.canonical) AS aliases,
+       (SELECT count(*) FROM responsibility_units ru JOIN responsibilities r ON r.id = ru.responsibility_id WHERE ru.unit_id = u.id AND r.role = 'lead' AND r.status <> 'rejected') AS lead,
+       (SELECT count(*) FROM responsibility_units ru JOIN responsibilities r ON r.id = ru.responsibility_id WHERE ru.unit_id = u.id AND r.role = 'support' AND r.status <> 'rejected') AS support,
+       (SELECT count(*) FROM responsibility_units ru JOIN responsibilities r ON r.id = ru.responsibility_id WHERE ru.unit_id = u.id AND r.role = 'responsible' AND r.status <> 'rejected') AS responsible
+FROM units u;
+`,
+  },
 ];

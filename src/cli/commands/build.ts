@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { ingest, rebuild, type BatchOptions, type BatchReport, type FileOutcome } from '../../index.js';
+import { defaultCorrectionsDir, ingest, rebuild, type BatchOptions, type BatchReport, type FileOutcome } from '../../index.js';
 import { loadRules } from '../../rules/index.js';
 import type { Io } from '../output.js';
 import type { CliState } from '../index.js';
@@ -29,12 +29,16 @@ function progress(io: Io, quiet: boolean): { opts: BatchOptions['onFile']; stop:
 
 export function summary(report: BatchReport, dbFile: string, io: Io, verb: string): void {
   for (const f of report.files) if (!f.ok) io.err(`plandb: ${f.error}`);
+  const notes = report.files.flatMap((f) => (f.reviewNotes ?? []).map((n) => ({ ...n, file: f.file })));
+  for (const n of notes) io.err(`plandb: warning: ${n.file}: ${n.plan}: ${n.kind} correction #${n.correction} (${n.action} ${n.fact} «${n.quote}»): ${n.reason}`);
   const c = report.counts;
   const ok = report.files.length - report.failed;
   io.out(`${verb} ${dbFile}: ${ok} of ${report.files.length} files ingested${report.failed ? ` (${report.failed} failed, see above)` : ''}`);
   io.out(`  ${c.plans} plans, ${c.sections} sections, ${c.items} items, ${c.targets} targets, ${c.units} units, ${c.responsibilities} responsibilities`);
   const replaced = report.files.reduce((n, f) => n + (f.replacedPlans ?? 0), 0);
   if (replaced) io.out(`  ${replaced} plan(s) replaced by a newer copy`);
+  const stale = notes.filter((n) => n.kind === 'stale').length;
+  if (stale) io.out(`  ${stale} stale correction(s), see above and plandb corrections --stale`);
   io.out(`Next: plandb plans --db ${dbFile}   |   plandb targets --unit 市卫健委 --db ${dbFile}`);
   io.out(`  or: sqlite3 ${dbFile} "SELECT plan, indicator, op, value, value_unit FROM v_unit_targets WHERE unit = '市卫健委'"`);
 }
@@ -46,11 +50,13 @@ export function registerBuild(program: Command, state: CliState): void {
     .option('--corpus <dir>', 'folder of plan files (.txt, .pdf, .docx)', 'corpus')
     .option('--db <file>', 'database to (re)build', DEFAULT_DB)
     .option('--rules <dir>', 'extraction rules folder (default: the bundled extract-rules/)')
+    .option('--corrections <dir>', 'review decisions applied after extraction (default: corrections/ beside the corpus folder)')
     .option('-q, --quiet', 'no progress output')
-    .action(async (o: { corpus: string; db: string; rules?: string; quiet?: boolean }) => {
+    .action(async (o: { corpus: string; db: string; rules?: string; corrections?: string; quiet?: boolean }) => {
       const rules = loadRules(o.rules);
       const p = progress(state.io, !!o.quiet);
-      const report = await rebuild(o.corpus, o.db, { rules, onFile: p.opts }).finally(p.stop);
+      const corrections = o.corrections ?? defaultCorrectionsDir(o.corpus);
+      const report = await rebuild(o.corpus, o.db, { rules, corrections, onFile: p.opts }).finally(p.stop);
       summary(report, o.db, state.io, 'Built');
       state.exitCode = report.failed ? 1 : 0;
     });
@@ -61,11 +67,12 @@ export function registerBuild(program: Command, state: CliState): void {
     .argument('<files...>', 'plan files or folders')
     .option('--db <file>', 'database to update (created if missing)', DEFAULT_DB)
     .option('--rules <dir>', 'extraction rules folder')
+    .option('--corrections <dir>', 'review decisions applied after extraction', defaultCorrectionsDir('corpus'))
     .option('-q, --quiet', 'no progress output')
-    .action(async (files: string[], o: { db: string; rules?: string; quiet?: boolean }) => {
+    .action(async (files: string[], o: { db: string; rules?: string; corrections: string; quiet?: boolean }) => {
       const rules = loadRules(o.rules);
       const p = progress(state.io, !!o.quiet);
-      const report = await ingest(o.db, files, { rules, onFile: p.opts }).finally(p.stop);
+      const report = await ingest(o.db, files, { rules, corrections: o.corrections, onFile: p.opts }).finally(p.stop);
       summary(report, o.db, state.io, 'Updated');
       state.exitCode = report.failed ? 1 : 0;
     });

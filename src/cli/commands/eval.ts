@@ -1,6 +1,9 @@
 import path from 'node:path';
 import type { Command } from 'commander';
+import { defaultCorrectionsDir } from '../../corrections/index.js';
+import { PlandbError } from '../../errors.js';
 import { evaluate, formatScore } from '../../eval/index.js';
+import { evaluateReviewed } from '../../eval/reviewed.js';
 import { loadRules } from '../../rules/index.js';
 import type { CliState } from '../index.js';
 
@@ -8,14 +11,19 @@ export function registerEval(program: Command, state: CliState): void {
   program
     .command('eval')
     .description('score extraction against gold files (FORMAT.md): headings, targets, op, year, responsibilities')
-    .requiredOption('--gold <dir>', 'folder of gold .json files')
+    .option('--gold <dir>', 'folder of gold .json files')
+    .option('--reviewed', 'score against every fully reviewed plan of the corrections folder (reviewed facts are gold)')
+    .option('--corrections <dir>', 'with --reviewed: corrections folder (default: corrections/ beside --sources)')
     .option('--sources <dir>', 'folder with the source file of each gold file (same stem)', 'corpus')
     .option('--format <fmt>', 'which rendering of each source to score: txt, pdf, docx or any', 'txt')
     .option('--rules <dir>', 'extraction rules folder')
     .option('--verbose', 'list every miss')
     .option('--json', 'print the report as JSON')
-    .action(async (o: { gold: string; sources: string; format: 'txt' | 'pdf' | 'docx' | 'any'; rules?: string; verbose?: boolean; json?: boolean }) => {
-      const report = await evaluate(o.gold, o.sources, { format: o.format, rules: loadRules(o.rules) });
+    .action(async (o: { gold?: string; reviewed?: boolean; corrections?: string; sources: string; format: 'txt' | 'pdf' | 'docx' | 'any'; rules?: string; verbose?: boolean; json?: boolean }) => {
+      if (!o.gold === !o.reviewed) throw new PlandbError('USAGE', 'give either --gold DIR or --reviewed');
+      const report = o.gold
+        ? await evaluate(o.gold, o.sources, { format: o.format, rules: loadRules(o.rules) })
+        : await evaluateReviewed(o.sources, o.corrections ?? defaultCorrectionsDir(o.sources), { rules: loadRules(o.rules) });
       if (o.json) {
         state.io.out(JSON.stringify(report, null, 1));
       } else {

@@ -106,13 +106,14 @@ export function registerQuery(program: Command, state: CliState): void {
       .option('--plan <text>', 'plan id or part of the title (all matching plans)')
       .option('--unit <name>', 'only targets of items this unit is named for (any role)')
       .option('--year <n>', 'target year (effective_year: the stated year, else the end of the plan period)')
-      .option('--kind <kind>', 'goal, measure, table or task'),
+      .option('--kind <kind>', 'goal, measure, table or task')
+      .option('--include-rejected', 'also list targets a reviewer rejected (plandb correct … reject)'),
   )
     .addHelpText('after', examples(['plandb targets --unit 市卫健委 --year 2025', 'plandb targets --plan 朔州 --kind goal --csv > 朔州.csv', 'plandb targets --indicator 死亡率 --json']))
-    .action((o: OutputOptions & { indicator?: string; plan?: string; unit?: string; year?: string; kind?: string }) =>
+    .action((o: OutputOptions & { indicator?: string; plan?: string; unit?: string; year?: string; kind?: string; includeRejected?: boolean }) =>
       run(o, (db) => ({
         columns: TARGET_COLUMNS,
-        rows: findTargets(db, { indicator: o.indicator, plan: o.plan, unit: o.unit, year: o.year, kind: o.kind }).rows,
+        rows: findTargets(db, { indicator: o.indicator, plan: o.plan, unit: o.unit, year: o.year, kind: o.kind, includeRejected: !!o.includeRejected }).rows,
         sheet: 'targets',
       })),
     );
@@ -121,13 +122,14 @@ export function registerQuery(program: Command, state: CliState): void {
     program
       .command('compare')
       .description('one indicator across plans: region, plan, op, value, unit, year; names differing only in spacing or width are grouped')
-      .argument('<indicator...>', 'indicator name or part of it (spaces are ignored)'),
+      .argument('<indicator...>', 'indicator name or part of it (spaces are ignored)')
+      .option('--include-rejected', 'also list targets a reviewer rejected'),
   )
     .addHelpText('after', examples(['plandb compare 婴儿死亡率', 'plandb compare "5 岁以下儿童死亡率" --xlsx 比较.xlsx']))
-    .action((words: string[], o: OutputOptions) =>
+    .action((words: string[], o: OutputOptions & { includeRejected?: boolean }) =>
       run(o, (db) => {
         const indicator = words.join(' ');
-        const c = compareIndicator(db, { indicator });
+        const c = compareIndicator(db, { indicator, includeRejected: !!o.includeRejected });
         return {
           columns: COMPARE_COLUMNS,
           rows: c.rows,
