@@ -32,6 +32,11 @@ export interface TargetFact {
   page: number | null;
   rule_id: string;
   status: ReviewStatus;
+  correction_id?: number | null;
+  anchor_quote?: string | null;
+  anchor_occurrence?: number | null;
+  /** the recorded decision about this fact, if any (applied: the database shows it) */
+  decision?: { id: number; action: string; applied: boolean };
 }
 
 export interface RespFact {
@@ -51,11 +56,20 @@ export interface RespFact {
   rule_id: string;
   item_id: number;
   status: ReviewStatus;
+  correction_id?: number | null;
+  anchor_quote?: string | null;
+  anchor_occurrence?: number | null;
+  decision?: { id: number; action: string; applied: boolean };
 }
 
 /** SQL for a fact's review status: the column the corrections migration adds, else 'extracted'. */
 export function statusSql(caps: Capabilities, table: 'targets' | 'responsibilities', alias: string): string {
   return caps.has(table, 'status') ? `coalesce(${alias}.status, 'extracted')` : `'extracted'`;
+}
+
+/** The decision columns of the corrections migration (correction id and anchor), when present. */
+function reviewColumnsSql(caps: Capabilities, table: 'targets' | 'responsibilities', alias: string): string {
+  return caps.has(table, 'anchor_quote') ? `, ${alias}.correction_id, ${alias}.anchor_quote, ${alias}.anchor_occurrence` : '';
 }
 
 /** Hides rejected facts unless asked, like the query commands. */
@@ -72,7 +86,7 @@ export function planTargets(db: DB, caps: Capabilities, planId: number, withReje
     .prepare(
       `SELECT 't' || t.id AS fact, t.id AS target_id, t.plan_id, t.section_id, t.kind, t.indicator, t.indicator_key, t.op, t.value, t.value2, t.unit,
          t.year, t.effective_year, t.baseline, t.baseline_year, coalesce(${UNITS_OF_ITEM}, '') AS units, t.quote, t.start, t.end, t.page, t.rule_id,
-         ${statusSql(caps, 'targets', 't')} AS status
+         ${statusSql(caps, 'targets', 't')} AS status${reviewColumnsSql(caps, 'targets', 't')}
        FROM targets t WHERE t.plan_id = ?${visibleSql(caps, 'targets', 't', withRejected)} ORDER BY t.start, t.id`,
     )
     .all(planId) as TargetFact[];
@@ -89,7 +103,7 @@ export function planResponsibilities(db: DB, caps: Capabilities, planId: number,
            coalesce((SELECT group_concat(x.canonical, '、') FROM (SELECT u.canonical FROM responsibility_units ru JOIN units u ON u.id = ru.unit_id
              WHERE ru.responsibility_id = r.id ORDER BY ru.position) x), '') AS units,
            coalesce((SELECT group_concat(x.name, '、') FROM (SELECT ru.name FROM responsibility_units ru WHERE ru.responsibility_id = r.id ORDER BY ru.position) x), '') AS units_as_written,
-           r.quote, r.start, r.end, r.page, r.rule_id, r.item_id, ${statusSql(caps, 'responsibilities', 'r')} AS status
+           r.quote, r.start, r.end, r.page, r.rule_id, r.item_id, ${statusSql(caps, 'responsibilities', 'r')} AS status${reviewColumnsSql(caps, 'responsibilities', 'r')}
          FROM responsibilities r WHERE r.plan_id = ?${visibleSql(caps, 'responsibilities', 'r', withRejected)} ORDER BY r.start, r.id`,
       )
       .all(planId) as RespFact[],

@@ -3,7 +3,7 @@ import type { Router } from '../app.js';
 import { FACT_RESP_COLUMNS, FACT_TARGET_COLUMNS, planResponsibilities, planTargets } from '../facts.js';
 import { idParam } from '../params.js';
 import type { Page } from '../render.js';
-import { pendingDecisions, reviewInfo } from '../review.js';
+import { planDecisions } from '../review.js';
 import { sourceHtml, type HeadingSpan } from '../source-html.js';
 import { requirePlan } from './plans.js';
 
@@ -30,6 +30,7 @@ export function registerSource(r: Router): void {
       ...resps.map((x) => ({ id: x.fact, start: x.start, end: x.end, cls: `k-resp k-${x.role} st-${x.status}` })),
     ];
     const items = db.prepare('SELECT id, start FROM items WHERE plan_id = ?').all(id) as Array<{ id: number; start: number }>;
+    const review = planDecisions(ctx, id, [...targets, ...resps]);
     const html = sourceHtml(text, plan.start, spans, headings, items.map((i) => ({ id: `i${i.id}`, at: i.start })));
     const status = (row: Record<string, unknown>) => `st-${String(row.status)}`;
     const counts: Record<string, number> = {};
@@ -46,8 +47,8 @@ export function registerSource(r: Router): void {
         text,
         headings,
         counts,
-        review: reviewInfo(ctx, id),
-        pending: pendingDecisions(ctx, id),
+        review: review.info,
+        decisions: review.decisions,
         _html: html,
       },
       tables: {

@@ -94,6 +94,9 @@
       if (k === 'page' && (f.page === null || f.page === undefined)) continue;
       dl.append(el('dt', { text: label }), el('dd', { text: show(f[k]), 'data-field': k }));
     }
+    if (f.decision) {
+      dl.append(el('dt', { text: 'decision' }), el('dd', { text: `#${f.decision.id} ${f.decision.action}${f.decision.applied ? '' : ' (recorded: shows after plandb rebuild)'}`, 'data-field': 'decision' }));
+    }
     card.append(dl);
     const bar = el('p', { class: 'actions' });
     const confirm = el('button', { type: 'button', class: 'confirm', text: 'Confirm' });
