@@ -113,7 +113,10 @@ export function buildApp(ctx: ServeContext, register: (r: Router) => void, hosts
         return reply.type('application/json; charset=utf-8').send(JSON.stringify(pageJson(page), null, 1));
       case 'csv': {
         const { name, body } = csvOf(page, query.table);
-        return reply.type('text/csv; charset=utf-8').header('content-disposition', attachment(`${fileStem(info.path)}-${name}.csv`)).send(body);
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', attachment(`${fileStem(info.path)}-${name}.csv`))
+          .send(body);
       }
       case 'xlsx':
         return reply
@@ -121,7 +124,10 @@ export function buildApp(ctx: ServeContext, register: (r: Router) => void, hosts
           .header('content-disposition', attachment(`${fileStem(info.path)}.xlsx`))
           .send(await xlsxOf(page));
       default:
-        return reply.code(page.status ?? 200).type('text/html; charset=utf-8').send(renderHtml(page, info));
+        return reply
+          .code(page.status ?? 200)
+          .type('text/html; charset=utf-8')
+          .send(renderHtml(page, info));
     }
   };
 
@@ -138,7 +144,8 @@ export function buildApp(ctx: ServeContext, register: (r: Router) => void, hosts
         });
       } else {
         app.get(pattern, async (req, reply) => respond(req, reply, handler, { ...(req.params as Record<string, string>) }, 'html'));
-        for (const f of FORMATS) app.get(`${pattern === '/' ? '/index' : pattern}.${f}`, async (req, reply) => respond(req, reply, handler, { ...(req.params as Record<string, string>) }, f));
+        for (const f of FORMATS)
+          app.get(`${pattern === '/' ? '/index' : pattern}.${f}`, async (req, reply) => respond(req, reply, handler, { ...(req.params as Record<string, string>) }, f));
       }
     },
     write(pattern, handler) {

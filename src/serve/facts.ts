@@ -1,6 +1,7 @@
 /** A plan's facts with everything the source page and the review panel show: span, fields, units, rule, page, status. */
 import type { Column } from '../query/format.js';
 import { formatTarget, withHeadings } from '../query/common.js';
+import type { Statement } from 'better-sqlite3';
 import type { DB } from '../store/db.js';
 import type { Capabilities } from './context.js';
 
@@ -77,36 +78,59 @@ export function visibleSql(caps: Capabilities, table: 'targets' | 'responsibilit
   return caps.has(table, 'status') && !withRejected ? ` AND coalesce(${alias}.status, 'extracted') <> 'rejected'` : '';
 }
 
-const UNITS_OF_ITEM = `(SELECT group_concat(x.role || ':' || x.canonical, '、') FROM (
-    SELECT r2.role, u.canonical FROM responsibilities r2 JOIN responsibility_units ru ON ru.responsibility_id = r2.id
-    JOIN units u ON u.id = ru.unit_id WHERE r2.item_id = t.item_id ORDER BY r2.start, ru.position) x)`;
+/** Prepared once per connection: the pages run the same statements on every request. */
+const statements = new WeakMap<DB, Map<string, Statement>>();
+export function stmt(db: DB, sql: string): Statement {
+  let m = statements.get(db);
+  if (!m) statements.set(db, (m = new Map()));
+  let s = m.get(sql);
+  if (!s) m.set(sql, (s = db.prepare(sql)));
+  return s;
+}
+
+/** item id → `lead:市卫健委、support:市教育局` for every item of a plan that names units (not rejected ones). */
+function unitsByItem(db: DB, caps: Capabilities, planId: number): Map<number, string> {
+  const rows = stmt(
+    db,
+    `SELECT r.item_id, r.role, u.canonical FROM responsibilities r JOIN responsibility_units ru ON ru.responsibility_id = r.id
+     JOIN units u ON u.id = ru.unit_id WHERE r.plan_id = ?${visibleSql(caps, 'responsibilities', 'r', false)} ORDER BY r.item_id, r.start, ru.position`,
+  ).all(planId) as Array<{ item_id: number; role: string; canonical: string }>;
+  const out = new Map<number, string>();
+  for (const r of rows) {
+    const prev = out.get(r.item_id);
+    out.set(r.item_id, `${prev ? `${prev}、` : ''}${r.role}:${r.canonical}`);
+  }
+  return out;
+}
 
 export function planTargets(db: DB, caps: Capabilities, planId: number, withRejected = true): TargetFact[] {
-  const rows = db
-    .prepare(
-      `SELECT 't' || t.id AS fact, t.id AS target_id, t.plan_id, t.section_id, t.kind, t.indicator, t.indicator_key, t.op, t.value, t.value2, t.unit,
-         t.year, t.effective_year, t.baseline, t.baseline_year, coalesce(${UNITS_OF_ITEM}, '') AS units, t.quote, t.start, t.end, t.page, t.rule_id,
-         ${statusSql(caps, 'targets', 't')} AS status${reviewColumnsSql(caps, 'targets', 't')}
-       FROM targets t WHERE t.plan_id = ?${visibleSql(caps, 'targets', 't', withRejected)} ORDER BY t.start, t.id`,
-    )
-    .all(planId) as TargetFact[];
-  for (const r of rows) r.target = formatTarget(r);
+  const rows = stmt(
+    db,
+    `SELECT 't' || t.id AS fact, t.id AS target_id, t.plan_id, t.section_id, t.item_id, t.kind, t.indicator, t.indicator_key, t.op, t.value, t.value2, t.unit,
+       t.year, t.effective_year, t.baseline, t.baseline_year, t.quote, t.start, t.end, t.page, t.rule_id,
+       ${statusSql(caps, 'targets', 't')} AS status${reviewColumnsSql(caps, 'targets', 't')}
+     FROM targets t WHERE t.plan_id = ?${visibleSql(caps, 'targets', 't', withRejected)} ORDER BY t.start, t.id`,
+  ).all(planId) as Array<TargetFact & { item_id: number | null }>;
+  const units = unitsByItem(db, caps, planId);
+  for (const r of rows) {
+    r.target = formatTarget(r);
+    r.units = (r.item_id !== null && units.get(r.item_id)) || '';
+  }
   return withHeadings(db, rows);
 }
 
 export function planResponsibilities(db: DB, caps: Capabilities, planId: number, withRejected = true): RespFact[] {
   return withHeadings(
     db,
-    db
-      .prepare(
-        `SELECT 'r' || r.id AS fact, r.id AS responsibility_id, r.plan_id, r.section_id, r.role,
+    stmt(
+      db,
+      `SELECT 'r' || r.id AS fact, r.id AS responsibility_id, r.plan_id, r.section_id, r.role,
            coalesce((SELECT group_concat(x.canonical, '、') FROM (SELECT u.canonical FROM responsibility_units ru JOIN units u ON u.id = ru.unit_id
              WHERE ru.responsibility_id = r.id ORDER BY ru.position) x), '') AS units,
            coalesce((SELECT group_concat(x.name, '、') FROM (SELECT ru.name FROM responsibility_units ru WHERE ru.responsibility_id = r.id ORDER BY ru.position) x), '') AS units_as_written,
            r.quote, r.start, r.end, r.page, r.rule_id, r.item_id, ${statusSql(caps, 'responsibilities', 'r')} AS status${reviewColumnsSql(caps, 'responsibilities', 'r')}
          FROM responsibilities r WHERE r.plan_id = ?${visibleSql(caps, 'responsibilities', 'r', withRejected)} ORDER BY r.start, r.id`,
-      )
-      .all(planId) as RespFact[],
+    ).all(planId) as RespFact[],
   );
 }
 

@@ -23,7 +23,7 @@ import { errorLine } from '../errors.js';
 import type { Router } from './app.js';
 import type { ServeContext } from './context.js';
 import { HttpError, notFound } from './errors.js';
-import type { RespFact, TargetFact } from './facts.js';
+import { stmt, type RespFact, type TargetFact } from './facts.js';
 import { idParam } from './params.js';
 
 const squashQuote = (q: string) => squash(q).text;
@@ -46,7 +46,7 @@ export interface PendingDecision {
 }
 
 function planKeyOf(ctx: ServeContext, planId: number): string {
-  const key = ctx.dbs.get().prepare('SELECT plan_key FROM plans WHERE id = ?').pluck().get(planId) as string | undefined;
+  const key = stmt(ctx.dbs.get(), 'SELECT plan_key FROM plans WHERE id = ?').pluck().get(planId) as string | undefined;
   if (!key) throw notFound(`no plan ${planId}`);
   return key;
 }
@@ -110,7 +110,7 @@ export function registerReview(r: Router): void {
       const kind = body.type as FactKind;
       if (!(FACT_KINDS as readonly string[]).includes(kind)) throw new HttpError(400, 'BAD_REQUEST', `type must be ${FACT_KINDS.join(' or ')}`);
       const quote = str(body.quote, 'quote');
-      const p = db.prepare('SELECT p.start, p.end, s.normalized_text AS text FROM plans p JOIN sources s ON s.id = p.source_id WHERE p.id = ?').get(planId) as {
+      const p = stmt(db, 'SELECT p.start, p.end, s.normalized_text AS text FROM plans p JOIN sources s ON s.id = p.source_id WHERE p.id = ?').get(planId) as {
         start: number;
         end: number;
         text: string;

@@ -30,7 +30,10 @@ export function sourceHtml(text: string, base: number, spans: Span[], headings: 
   const end = base + text.length;
   const clamp = (n: number) => Math.max(base, Math.min(end, n));
   const facts = spans.map((s) => ({ ...s, start: clamp(s.start), end: clamp(s.end) })).filter((s) => s.end > s.start);
-  const heads = headings.map((h) => ({ ...h, start: clamp(h.start), end: clamp(h.end) })).filter((h) => h.end > h.start).sort((a, b) => a.start - b.start);
+  const heads = headings
+    .map((h) => ({ ...h, start: clamp(h.start), end: clamp(h.end) }))
+    .filter((h) => h.end > h.start)
+    .sort((a, b) => a.start - b.start);
   const cuts = new Set<number>([base, end]);
   for (const f of facts) cuts.add(f.start).add(f.end);
   for (const h of heads) cuts.add(h.start).add(h.end);

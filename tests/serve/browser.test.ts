@@ -67,11 +67,7 @@ describe('plandb serve in Chromium', () => {
     await page.getByRole('link', { name: 'Read the source with facts highlighted' }).click();
     await page.locator('mark.f').first().waitFor();
     const facts = (await sourceJson(planId)).targets;
-    picked = [
-      facts.find((t) => t.indicator === '婴儿死亡率')!,
-      facts.find((t) => t.indicator === '新生儿死亡率')!,
-      facts.find((t) => t.indicator.includes('5岁以下儿童死亡率'))!,
-    ];
+    picked = [facts.find((t) => t.indicator === '婴儿死亡率')!, facts.find((t) => t.indicator === '新生儿死亡率')!, facts.find((t) => t.indicator.includes('5岁以下儿童死亡率'))!];
     expect(picked.every(Boolean)).toBe(true);
     const t = picked[0]!;
     const card = await openFact(t.target_id);
@@ -122,8 +118,22 @@ describe('plandb serve in Chromium', () => {
     expect(same(b).status).toBe('rejected');
     expect(same(c).status).toBe('edited');
     expect(same(c).value).toBe(3.5);
-    await expect.poll(() => page.locator(`mark[data-f~="t${same(a).target_id}"]`).first().getAttribute('class')).toMatch(/st-confirmed/);
-    await expect.poll(() => page.locator(`mark[data-f~="t${same(b).target_id}"]`).first().getAttribute('class')).toMatch(/st-rejected/);
+    await expect
+      .poll(() =>
+        page
+          .locator(`mark[data-f~="t${same(a).target_id}"]`)
+          .first()
+          .getAttribute('class'),
+      )
+      .toMatch(/st-confirmed/);
+    await expect
+      .poll(() =>
+        page
+          .locator(`mark[data-f~="t${same(b).target_id}"]`)
+          .first()
+          .getAttribute('class'),
+      )
+      .toMatch(/st-rejected/);
     card = await openFact(same(a).target_id);
     expect(await field(card, 'status')).toBe('confirmed');
     expect(await field(card, 'decision')).toMatch(/^#\d+ confirm$/);

@@ -24,7 +24,13 @@ export async function startSite(opts: { corpus?: string; sqlTimeLimitMs?: number
   const corrections = path.join(dir, 'corrections');
   const corpus = opts.corpus ?? CORPUS;
   const report = await rebuild(corpus, db, { corrections });
-  if (report.failed) throw new Error(`corpus failed: ${report.files.filter((f) => !f.ok).map((f) => f.error).join('; ')}`);
+  if (report.failed)
+    throw new Error(
+      `corpus failed: ${report.files
+        .filter((f) => !f.ok)
+        .map((f) => f.error)
+        .join('; ')}`,
+    );
   const server = await startServer({ db, corrections, port: 0, sqlTimeLimitMs: opts.sqlTimeLimitMs ?? 1000, sqlRowCap: opts.sqlRowCap });
   return { server, url: server.url, db, corrections, corpus, dir };
 }

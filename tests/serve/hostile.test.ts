@@ -138,7 +138,15 @@ describe('plan text with HTML and JS payloads', () => {
   });
 });
 
-const SQL_PAYLOADS = ["1' OR '1'='1", '1; DROP TABLE plans; --', "'); DELETE FROM targets; --", '" OR 1=1 --', "%' UNION SELECT sql FROM sqlite_master --", '1 OR 1=1', '../../etc/passwd'];
+const SQL_PAYLOADS = [
+  "1' OR '1'='1",
+  '1; DROP TABLE plans; --',
+  "'); DELETE FROM targets; --",
+  '" OR 1=1 --',
+  "%' UNION SELECT sql FROM sqlite_master --",
+  '1 OR 1=1',
+  '../../etc/passwd',
+];
 
 describe('SQL in every parameter', () => {
   it('is data, never SQL: 200, 400 or 404, no crash, the database unchanged', async () => {
@@ -271,7 +279,9 @@ describe('writes', () => {
     // an attacker's page on another origin that auto-submits a form to the review endpoint
     const attacker = http.createServer((_req, res) => {
       res.setHeader('content-type', 'text/html');
-      res.end(`<form id="f" method="POST" action="${url()}"><input name="action" value="reject"><input name="fact" value="t1"><input name="_token" value="guess"></form><script>document.getElementById('f').submit()</script>`);
+      res.end(
+        `<form id="f" method="POST" action="${url()}"><input name="action" value="reject"><input name="fact" value="t1"><input name="_token" value="guess"></form><script>document.getElementById('f').submit()</script>`,
+      );
     });
     await new Promise<void>((r) => attacker.listen(0, '127.0.0.1', r));
     const port = (attacker.address() as { port: number }).port;

@@ -25,7 +25,13 @@ const html = async (p: string) => {
   const res = await fetch(`${site.url}${p}`);
   return { status: res.status, text: await res.text(), headers: res.headers };
 };
-const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+const unescape = (s: string) =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 
 describe('plans', () => {
   it('lists every plan with its counts, as plandb plans does', async () => {
@@ -43,10 +49,12 @@ describe('plans', () => {
     expect(body.plans.map((p: any) => p.region).sort()).toEqual(['朔州市', '衢州市'].sort());
     expect(body.filters).toEqual({ subject: '妇女' });
     const region = body.facets.find((f: any) => f.name === 'region');
-    expect(region.values).toEqual([
-      { value: '衢州市', count: 1 },
-      { value: '朔州市', count: 1 },
-    ].sort((a, b) => a.value.localeCompare(b.value, 'zh')));
+    expect(region.values).toEqual(
+      [
+        { value: '衢州市', count: 1 },
+        { value: '朔州市', count: 1 },
+      ].sort((a, b) => a.value.localeCompare(b.value, 'zh')),
+    );
     const subject = body.facets.find((f: any) => f.name === 'subject');
     expect(subject.selected).toBe('妇女');
     // counts of the subject facet ignore the subject filter itself
@@ -82,7 +90,11 @@ describe('source', () => {
   it('renders the whole normalized text, every piece at its offset, every fact marked at its span', async () => {
     const { body } = await get('/plans/5/source.json');
     const db = openDb(site.db, { readonly: true });
-    const row = db.prepare('SELECT p.start, p.end, s.normalized_text AS t FROM plans p JOIN sources s ON s.id = p.source_id WHERE p.id = 5').get() as { start: number; end: number; t: string };
+    const row = db.prepare('SELECT p.start, p.end, s.normalized_text AS t FROM plans p JOIN sources s ON s.id = p.source_id WHERE p.id = 5').get() as {
+      start: number;
+      end: number;
+      t: string;
+    };
     db.close();
     expect(body.text).toBe(row.t.slice(row.start, row.end));
     const page = await html('/plans/5/source');

@@ -42,7 +42,8 @@ Examples:
         throw e;
       }
       state.io.err(`plandb serve: ${server.url}/  (database ${o.db}, read-only; review writes to ${o.corrections}/)`);
-      if (!['127.0.0.1', 'localhost', '::1'].includes(o.host)) state.io.err(`plandb serve: warning: listening on ${o.host}, not loopback: anyone who can reach it can read the database`);
+      if (!['127.0.0.1', 'localhost', '::1'].includes(o.host))
+        state.io.err(`plandb serve: warning: listening on ${o.host}, not loopback: anyone who can reach it can read the database`);
       state.io.err('Press Ctrl+C to stop.');
       await new Promise<void>((resolve) => {
         const stop = () => {

@@ -3,7 +3,7 @@ import { COMPARE_COLUMNS, formatTarget, withHeadings, type Column, type TargetRo
 import { indicatorKey } from '../../store/db.js';
 import type { Router } from '../app.js';
 import { notFound } from '../errors.js';
-import { visibleSql } from '../facts.js';
+import { stmt, visibleSql } from '../facts.js';
 import { LEVELS, planLevels, type Level } from '../levels.js';
 import { text } from '../params.js';
 import type { Page } from '../render.js';
@@ -48,16 +48,15 @@ export function registerIndicators(r: Router): void {
     const db = ctx.dbs.get();
     const caps = ctx.dbs.capabilities();
     const q = text(req.query.q);
-    let rows = db
-      .prepare(
-        `SELECT t.indicator_key,
+    let rows = stmt(
+      db,
+      `SELECT t.indicator_key,
            (SELECT t2.indicator FROM targets t2 WHERE t2.indicator_key = t.indicator_key GROUP BY t2.indicator ORDER BY count(*) DESC, t2.indicator LIMIT 1) AS indicator,
            count(DISTINCT t.indicator) AS names, count(*) AS targets, count(DISTINCT t.plan_id) AS plans,
            coalesce(group_concat(DISTINCT t.unit), '') AS units, coalesce(group_concat(DISTINCT t.effective_year), '') AS years
          FROM targets t WHERE 1 = 1${visibleSql(caps, 'targets', 't', false)}
          GROUP BY t.indicator_key ORDER BY plans DESC, targets DESC, t.indicator_key`,
-      )
-      .all() as IndicatorRow[];
+    ).all() as IndicatorRow[];
     if (q) {
       const k = indicatorKey(q);
       rows = rows.filter((x) => x.indicator_key.includes(k));
@@ -66,7 +65,9 @@ export function registerIndicators(r: Router): void {
       view: 'indicators',
       title: 'Indicators',
       data: { q: q ?? '', total: rows.length },
-      tables: { indicators: { rs: { columns: INDICATOR_COLUMNS, rows, sheet: 'indicators' }, links: { indicator: (x) => `/indicators/${encodeURIComponent(String(x.indicator_key))}` } } },
+      tables: {
+        indicators: { rs: { columns: INDICATOR_COLUMNS, rows, sheet: 'indicators' }, links: { indicator: (x) => `/indicators/${encodeURIComponent(String(x.indicator_key))}` } },
+      },
     } satisfies Page;
   });
 
@@ -77,14 +78,13 @@ export function registerIndicators(r: Router): void {
     const caps = ctx.dbs.capabilities();
     const rows = withHeadings(
       db,
-      db
-        .prepare(
-          `SELECT t.id AS target_id, p.id AS plan_id, p.title AS plan, p.region, p.subject, t.section_id, t.kind, t.indicator, t.indicator_key,
+      stmt(
+        db,
+        `SELECT t.id AS target_id, p.id AS plan_id, p.title AS plan, p.region, p.subject, t.section_id, t.kind, t.indicator, t.indicator_key,
              t.op, t.value, t.value2, t.unit, t.year, t.effective_year, t.baseline, t.baseline_year, t.quote, t.page, t.item_id
            FROM targets t JOIN plans p ON p.id = t.plan_id WHERE t.indicator_key = ?${visibleSql(caps, 'targets', 't', false)}
            ORDER BY p.region, p.id, t.start`,
-        )
-        .all(key) as Array<TargetRow & { subject: string | null }>,
+      ).all(key) as Array<TargetRow & { subject: string | null }>,
     );
     if (!rows.length) throw notFound(`no target has the indicator '${req.params.key}'`);
     const levels = planLevels(db, caps);

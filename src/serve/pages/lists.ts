@@ -14,6 +14,7 @@ import {
 } from '../../query/index.js';
 import type { Router } from '../app.js';
 import { intParam, text } from '../params.js';
+import { stmt } from '../facts.js';
 import type { Page } from '../render.js';
 import { esc } from '../security.js';
 
@@ -28,7 +29,7 @@ export function registerLists(r: Router): void {
       kind: text(req.query.kind),
     };
     const { rows, unit } = findTargets(db, f);
-    const years = db.prepare('SELECT DISTINCT effective_year FROM targets WHERE effective_year IS NOT NULL ORDER BY 1').pluck().all() as number[];
+    const years = stmt(db, 'SELECT DISTINCT effective_year FROM targets WHERE effective_year IS NOT NULL ORDER BY 1').pluck().all() as number[];
     const plans = listPlans(db).map((p) => ({ id: p.id, title: p.title }));
     return {
       view: 'targets',
@@ -37,7 +38,11 @@ export function registerLists(r: Router): void {
       tables: {
         targets: {
           rs: { columns: TARGET_COLUMNS, rows, sheet: 'targets' },
-          links: { plan: (x) => `/plans/${x.plan_id}`, indicator: (x) => `/indicators/${encodeURIComponent(String(x.indicator_key))}`, quote: (x) => `/plans/${x.plan_id}/source#t${x.target_id}` },
+          links: {
+            plan: (x) => `/plans/${x.plan_id}`,
+            indicator: (x) => `/indicators/${encodeURIComponent(String(x.indicator_key))}`,
+            quote: (x) => `/plans/${x.plan_id}/source#t${x.target_id}`,
+          },
         },
       },
     } satisfies Page;
@@ -47,7 +52,13 @@ export function registerLists(r: Router): void {
     const q = text(req.query.q);
     const plan = text(req.query.plan);
     const limit = intParam(req.query.limit, 'limit', 1, 500) ?? 50;
-    if (!q) return { view: 'search', title: 'Search', data: { q: '', plan: plan ?? '', mode: null, tokens: [], _hits: [] }, tables: { results: { rs: { columns: SEARCH_COLUMNS, rows: [], sheet: 'search' } } } } satisfies Page;
+    if (!q)
+      return {
+        view: 'search',
+        title: 'Search',
+        data: { q: '', plan: plan ?? '', mode: null, tokens: [], _hits: [] },
+        tables: { results: { rs: { columns: SEARCH_COLUMNS, rows: [], sheet: 'search' } } },
+      } satisfies Page;
     const db = ctx.dbs.get();
     const res = searchItems(db, { query: q, plan, limit });
     // snippets with the hit marked, escaped piece by piece

@@ -1,7 +1,7 @@
 /** /plans (with facets) and /plans/:id (outline and facts). */
 import { PLAN_COLUMNS, OUTLINE_COLUMNS, listPlans, showPlan, type PlanRow } from '../../query/index.js';
 import type { Router } from '../app.js';
-import { FACT_RESP_COLUMNS, FACT_TARGET_COLUMNS, planResponsibilities, planTargets } from '../facts.js';
+import { stmt, FACT_RESP_COLUMNS, FACT_TARGET_COLUMNS, planResponsibilities, planTargets } from '../facts.js';
 import { notFound } from '../errors.js';
 import { idParam, text } from '../params.js';
 import type { Page } from '../render.js';
@@ -17,16 +17,15 @@ type FacetedPlan = PlanRow & { province: string };
 function plansWithProvince(db: DB, caps: Capabilities): FacetedPlan[] {
   const rows = listPlans(db) as FacetedPlan[];
   const col = ['province', 'province_name'].find((c) => caps.has('plans', c));
-  const provinces = col ? new Map((db.prepare(`SELECT id, ${col} AS p FROM plans`).all() as Array<{ id: number; p: string | null }>).map((r) => [r.id, r.p ?? ''])) : null;
+  const provinces = col ? new Map((stmt(db, `SELECT id, ${col} AS p FROM plans`).all() as Array<{ id: number; p: string | null }>).map((r) => [r.id, r.p ?? ''])) : null;
   for (const r of rows) r.province = provinces?.get(r.id) ?? '';
   return rows;
 }
 
 /** The plan with this id, or a 404 (never a match on the title: /plans/3 is plan 3 or nothing). */
 export function requirePlan(db: DB, id: number): { id: number; title: string; source_id: number; start: number; end: number } {
-  const p = db.prepare('SELECT id, title, source_id, start, end FROM plans WHERE id = ?').get(id) as
-    | { id: number; title: string; source_id: number; start: number; end: number }
-    | undefined;
+  const p = stmt(db, 'SELECT id, title, source_id, start, end FROM plans WHERE id = ?').get(id) as
+    { id: number; title: string; source_id: number; start: number; end: number } | undefined;
   if (!p) throw notFound(`no plan ${id}`);
   return p;
 }
@@ -82,8 +81,16 @@ export function registerPlans(r: Router): void {
       data: { plan },
       tables: {
         outline: { rs: { columns: OUTLINE_COLUMNS, rows: outline, sheet: 'outline' }, links: { outline: (o) => (o.section_id ? `/plans/${id}/source#s${o.section_id}` : null) } },
-        targets: { rs: { columns: FACT_TARGET_COLUMNS, rows: targets, sheet: 'targets' }, links: { quote: (t) => `/plans/${id}/source#${t.fact}`, indicator: (t) => `/indicators/${encodeURIComponent(String(t.indicator_key))}` }, rowClass: status },
-        responsibilities: { rs: { columns: FACT_RESP_COLUMNS, rows: resps, sheet: 'responsibilities' }, links: { quote: (t) => `/plans/${id}/source#${t.fact}` }, rowClass: status },
+        targets: {
+          rs: { columns: FACT_TARGET_COLUMNS, rows: targets, sheet: 'targets' },
+          links: { quote: (t) => `/plans/${id}/source#${t.fact}`, indicator: (t) => `/indicators/${encodeURIComponent(String(t.indicator_key))}` },
+          rowClass: status,
+        },
+        responsibilities: {
+          rs: { columns: FACT_RESP_COLUMNS, rows: resps, sheet: 'responsibilities' },
+          links: { quote: (t) => `/plans/${id}/source#${t.fact}` },
+          rowClass: status,
+        },
       },
     } satisfies Page;
   });

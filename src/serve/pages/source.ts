@@ -1,6 +1,6 @@
 /** /plans/:id/source — the whole normalized text with every fact highlighted, and the review panel. */
 import type { Router } from '../app.js';
-import { FACT_RESP_COLUMNS, FACT_TARGET_COLUMNS, planResponsibilities, planTargets } from '../facts.js';
+import { FACT_RESP_COLUMNS, FACT_TARGET_COLUMNS, planResponsibilities, planTargets, stmt } from '../facts.js';
 import { idParam } from '../params.js';
 import type { Page } from '../render.js';
 import { planDecisions } from '../review.js';
@@ -13,7 +13,7 @@ export function registerSource(r: Router): void {
     const db = ctx.dbs.get();
     const caps = ctx.dbs.capabilities();
     const plan = requirePlan(db, id);
-    const src = db.prepare('SELECT name, format, pages, normalized_text FROM sources WHERE id = ?').get(plan.source_id) as {
+    const src = stmt(db, 'SELECT name, format, pages, normalized_text FROM sources WHERE id = ?').get(plan.source_id) as {
       name: string;
       format: string;
       pages: number | null;
@@ -22,16 +22,22 @@ export function registerSource(r: Router): void {
     const text = src.normalized_text.slice(plan.start, plan.end);
     const targets = planTargets(db, caps, id);
     const resps = planResponsibilities(db, caps, id);
-    const headings = db.prepare('SELECT id, parent_id, level, marker, title, start, end, page FROM sections WHERE plan_id = ? ORDER BY start, id').all(id) as Array<
+    const headings = stmt(db, 'SELECT id, parent_id, level, marker, title, start, end, page FROM sections WHERE plan_id = ? ORDER BY start, id').all(id) as Array<
       HeadingSpan & { parent_id: number | null; marker: string; title: string; page: number | null }
     >;
     const spans = [
       ...targets.map((t) => ({ id: t.fact, start: t.start, end: t.end, cls: `k-target k-${t.kind} st-${t.status}` })),
       ...resps.map((x) => ({ id: x.fact, start: x.start, end: x.end, cls: `k-resp k-${x.role} st-${x.status}` })),
     ];
-    const items = db.prepare('SELECT id, start FROM items WHERE plan_id = ?').all(id) as Array<{ id: number; start: number }>;
+    const items = stmt(db, 'SELECT id, start FROM items WHERE plan_id = ?').all(id) as Array<{ id: number; start: number }>;
     const review = planDecisions(ctx, id, [...targets, ...resps]);
-    const html = sourceHtml(text, plan.start, spans, headings, items.map((i) => ({ id: `i${i.id}`, at: i.start })));
+    const html = sourceHtml(
+      text,
+      plan.start,
+      spans,
+      headings,
+      items.map((i) => ({ id: `i${i.id}`, at: i.start })),
+    );
     const status = (row: Record<string, unknown>) => `st-${String(row.status)}`;
     const counts: Record<string, number> = {};
     for (const f of [...targets, ...resps]) counts[f.status] = (counts[f.status] ?? 0) + 1;

@@ -28,7 +28,13 @@ export function registerSql(r: Router, runner: () => SqlRunner): void {
       const err = toHttpError(e);
       // the JSON twin and downloads answer with the error shape; the page shows the error under the box
       if (req.format !== 'html' || err.status >= 500) throw err;
-      return { view: 'sql', title: 'SQL', status: err.status, data: { ...base, error: { status: err.status, code: err.code, message: err.message }, result: null }, tables: {} } satisfies Page;
+      return {
+        view: 'sql',
+        title: 'SQL',
+        status: err.status,
+        data: { ...base, error: { status: err.status, code: err.code, message: err.message }, result: null },
+        tables: {},
+      } satisfies Page;
     }
     // column names may repeat (SELECT 1, 1): keys are made unique, headers keep the name
     const used = new Set<string>();

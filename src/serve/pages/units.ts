@@ -3,6 +3,7 @@ import { UNIT_COLUMNS, UNIT_ITEM_COLUMNS, listUnits, unitItems } from '../../que
 import type { Router } from '../app.js';
 import { notFound } from '../errors.js';
 import { idParam, text } from '../params.js';
+import { stmt } from '../facts.js';
 import type { Page } from '../render.js';
 
 export function registerUnits(r: Router): void {
@@ -22,11 +23,11 @@ export function registerUnits(r: Router): void {
   r.page('/units/:id', (ctx, req) => {
     const id = idParam(req.params.id, 'unit');
     const db = ctx.dbs.get();
-    const canonical = db.prepare('SELECT canonical FROM units WHERE id = ?').pluck().get(id) as string | undefined;
+    const canonical = stmt(db, 'SELECT canonical FROM units WHERE id = ?').pluck().get(id) as string | undefined;
     if (canonical === undefined) throw notFound(`no unit ${id}`);
     const role = text(req.query.role);
     const { rows } = unitItems(db, { name: canonical, role });
-    const aliases = db.prepare('SELECT alias FROM unit_aliases WHERE unit_id = ? AND alias <> ? ORDER BY alias').pluck().all(id, canonical) as string[];
+    const aliases = stmt(db, 'SELECT alias FROM unit_aliases WHERE unit_id = ? AND alias <> ? ORDER BY alias').pluck().all(id, canonical) as string[];
     const byRole: Record<string, number> = {};
     for (const x of rows) byRole[x.role] = (byRole[x.role] ?? 0) + 1;
     return {
