@@ -13,7 +13,7 @@ import {
   findOccurrences,
   loadCorrections,
   markReviewed,
-  recordDecision,
+  recordDecisions,
   removeDecisions,
   reviewPlan,
   squash,
@@ -223,7 +223,7 @@ export async function correctPlan(planId: number, verdicts: Verdict[], opts: Cor
       }
     }
     for (const v of verdicts) if (v.action === 'undo') undone.push(...removeDecisions(opts.corrections, before.plan.key, v.ids));
-    for (const d of decisions) recorded.push(recordDecision(opts.corrections, before.plan.key, d, meta));
+    if (decisions.length) recorded.push(...recordDecisions(opts.corrections, before.plan.key, decisions, meta));
     let reapplied = false;
     let notes: ReviewNote[] = [];
     if (existsSync(before.plan.source)) {

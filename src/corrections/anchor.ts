@@ -8,7 +8,13 @@ import type { Span } from '../segment/types.js';
 
 const SKIP = /[\s\u200b\u200c\u200d\ufeff]/u;
 
-/** A range of normalized text with white space removed, and the map back to normalized offsets. */
+/** Full-width ASCII (０-９, Ａ-ｚ, ％, （…) as half-width, one character for one, so a quote copied from the source finds the normalized text. */
+function fold(c: string): string {
+  const code = c.charCodeAt(0);
+  return code >= 0xff01 && code <= 0xff5e ? String.fromCharCode(code - 0xfee0) : c;
+}
+
+/** A range of normalized text with white space removed (and full-width ASCII folded), and the map back to normalized offsets. */
 export interface SquashedText {
   text: string;
   /** offsets[i] = normalized offset of squashed character i */
@@ -21,7 +27,7 @@ export function squash(text: string, from = 0, to = text.length): SquashedText {
   for (let i = from; i < to; i++) {
     const c = text[i]!;
     if (SKIP.test(c)) continue;
-    chars.push(c);
+    chars.push(fold(c));
     offsets.push(i);
   }
   return { text: chars.join(''), offsets };

@@ -2,7 +2,8 @@
  * Applying a plan's decisions to a fresh extraction: after extract, before store. Pure: the same
  * document and decisions give the same result. Each decision finds its place by anchor (quote +
  * occurrence), then the extracted fact at that place (best overlap, then agreement with the
- * fields the fact had when the decision was made, `was`), one fact per decision.
+ * fields the fact had when the decision was made, `was`), one fact per decision. A confirmed or
+ * edited fact keeps the reviewed fields (`was` + `set`) whatever the extraction now says.
  */
 import type { RespFact } from '../extract/responsibilities.js';
 import type { TargetFact } from '../extract/targets.js';
@@ -120,9 +121,14 @@ function applyPlan(doc: DocResult, pr: PlanResult, key: string, decisions: Decis
     const list = facts(d.fact) as Array<(TargetFact | RespFact) & FactReview>;
     if (i !== undefined) {
       const f = list[i]!;
-      if (d.action === 'confirm') Object.assign(f, { status: 'confirmed', correction: d.id });
+      f.anchor = { quote: d.quote, occurrence: d.occurrence };
+      if (d.fact === 'target' && d.action !== 'reject') Object.assign(f, { start: at.start, end: at.end }); // and sits at the reviewed quote
+      // a reviewed fact is pinned: it keeps the fields the reviewer saw (`was`) and set, even when
+      // the extraction of this place now differs (another rendering, a rule change)
+      if (d.action === 'confirm') Object.assign(f, d.was, { status: 'confirmed', correction: d.id });
       else if (d.action === 'reject') Object.assign(f, { status: 'rejected', correction: d.id });
-      else Object.assign(f, d.set, { status: d.action === 'edit' ? 'edited' : 'added', correction: d.id });
+      else if (d.action === 'edit') Object.assign(f, d.was, d.set, { status: 'edited', correction: d.id });
+      else Object.assign(f, d.set, { status: 'added', correction: d.id });
       continue;
     }
     if (d.action === 'reject') {
@@ -136,12 +142,13 @@ function applyPlan(doc: DocResult, pr: PlanResult, key: string, decisions: Decis
       continue;
     }
     const status = d.action === 'confirm' ? 'confirmed' : d.action === 'edit' ? 'edited' : 'added';
-    Object.assign(made, { status, correction: d.id, ruleId: d.action === 'add' ? 'review.add' : 'review.kept' });
+    Object.assign(made, { status, correction: d.id, ruleId: d.action === 'add' ? 'review.add' : 'review.kept', anchor: { quote: d.quote, occurrence: d.occurrence } });
     (list as Array<TargetFact | RespFact>).push(made);
     if (d.action !== 'add') note(d, 'restored', `the ${d.fact} is no longer extracted; kept as reviewed`);
   }
-  for (const t of targets) t.anchor = anchorOf(sq, text, factAnchorSpan(text, plan, 'target', t));
-  for (const r of resps) r.anchor = anchorOf(sq, text, factAnchorSpan(text, plan, 'responsibility', r));
+  // facts a decision applies to keep that decision's anchor; the others get theirs from their span
+  for (const t of targets) t.anchor ??= anchorOf(sq, text, factAnchorSpan(text, plan, 'target', t));
+  for (const r of resps) r.anchor ??= anchorOf(sq, text, factAnchorSpan(text, plan, 'responsibility', r));
   const bySpan = (a: { start: number }, b: { start: number }) => a.start - b.start;
   return { result: { plan, targets: targets.sort(bySpan), responsibilities: resps.sort(bySpan) }, notes };
 }

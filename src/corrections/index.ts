@@ -5,6 +5,7 @@
  * Library API (used by the CLI's review/correct/corrections/gold commands and by `plandb serve`):
  * - loadCorrections(dir)                         every plan's decisions, validated
  * - recordDecision(dir, planKey, decision)       confirm / reject / edit fields / add by quote
+ *   (recordDecisions: several at once)
  * - removeDecisions(dir, planKey, ids)           undo
  * - markReviewed(dir, planKey)                   the plan is fully reviewed (gold for eval --reviewed)
  * - applyCorrections(doc, corrections)           extraction → reviewed facts (+ stale notes)
@@ -18,7 +19,7 @@ import { readCorrectionsDir, type CorrectionSet } from './file.js';
 export { applyCorrections, anchorOf, factAnchorSpan } from './apply.js';
 export { findOccurrences, squash, type SquashedText } from './anchor.js';
 export { emptyCorrections, readCorrectionsFile, writeCorrectionsFile, type CorrectionSet, type PlanCorrections } from './file.js';
-export { correctionsFileFor, markReviewed, recordDecision, removeDecisions, type NewDecision, type PlanMeta } from './record.js';
+export { correctionsFileFor, markReviewed, recordDecision, recordDecisions, removeDecisions, type NewDecision, type PlanMeta } from './record.js';
 export { decisionFor, factsByRef, planGold, planInfo, reviewPlan, sentenceAround, type PlanReview, type ReviewFact, type ReviewPlanInfo } from './review.js';
 export {
   ACTIONS,

@@ -68,26 +68,37 @@ function combine(old: Decision, d: Decision): Decision | null {
  * fact removes the add). Validated like a loaded file: a bad field is a one-line error.
  */
 export function recordDecision(dir: string, planKey: string, decision: NewDecision, meta: PlanMeta = {}): Decision | null {
+  return recordDecisions(dir, planKey, [decision], meta)[0]!;
+}
+
+/** Records several decisions at once (one read and one write of the file); all or none. */
+export function recordDecisions(dir: string, planKey: string, decisions: NewDecision[], meta: PlanMeta = {}): Array<Decision | null> {
   const file = correctionsFileFor(dir, planKey);
   const data = load(file, planKey, meta);
-  const nextId = data.decisions.reduce((m, d) => Math.max(m, d.id), 0) + 1;
-  const { id: replaceId, ...rest } = decision;
-  const parsed = DecisionSchema.safeParse({ ...rest, occurrence: decision.occurrence ?? 0, id: replaceId ?? nextId });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new PlandbError('USAGE', `invalid decision at ${issue.path.join('.') || '(root)'}: ${issue.message}`, file);
-  }
-  const d = parsed.data;
-  const at = replaceId !== undefined ? data.decisions.findIndex((x) => x.id === replaceId) : data.decisions.findIndex((x) => identity(x) === identity(d));
-  if (replaceId !== undefined && at < 0) throw new PlandbError('USAGE', `no decision #${replaceId} for plan ${planKey}`, file);
-  let stored: Decision | null = d;
-  if (at >= 0) {
-    stored = combine(data.decisions[at]!, { ...d, id: data.decisions[at]!.id });
-    if (stored) data.decisions[at] = stored;
-    else data.decisions.splice(at, 1);
-  } else data.decisions.push(d);
+  const byIdentity = new Map(data.decisions.map((d) => [identity(d), d.id]));
+  const out = decisions.map((decision) => {
+    const nextId = data.decisions.reduce((m, d) => Math.max(m, d.id), 0) + 1;
+    const { id: replaceId, ...rest } = decision;
+    const parsed = DecisionSchema.safeParse({ ...rest, occurrence: decision.occurrence ?? 0, id: replaceId ?? nextId });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new PlandbError('USAGE', `invalid decision at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    }
+    const d = parsed.data;
+    const targetId = replaceId ?? byIdentity.get(identity(d));
+    const at = targetId !== undefined ? data.decisions.findIndex((x) => x.id === targetId) : -1;
+    if (replaceId !== undefined && at < 0) throw new PlandbError('USAGE', `no decision #${replaceId} for plan ${planKey}`, file);
+    let stored: Decision | null = d;
+    if (at >= 0) {
+      stored = combine(data.decisions[at]!, { ...d, id: data.decisions[at]!.id });
+      if (stored) data.decisions[at] = stored;
+      else data.decisions.splice(at, 1);
+    } else data.decisions.push(d);
+    if (stored) byIdentity.set(identity(stored), stored.id);
+    return stored;
+  });
   writeCorrectionsFile(file, data);
-  return stored;
+  return out;
 }
 
 /** Removes decisions by id (undo). Returns the ids that were found and removed. */

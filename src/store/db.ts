@@ -23,8 +23,21 @@ export function openDb(file: string, opts: { readonly?: boolean } = {}): DB {
   if (!opts.readonly) {
     db.pragma('journal_mode = DELETE');
     migrate(db);
+  } else {
+    const pending = pendingMigrations(db);
+    if (pending.length) {
+      db.close();
+      throw new PlandbError('DB', `database was built by an older plandb (missing ${pending.join(', ')}); run plandb rebuild`, file);
+    }
   }
   return db;
+}
+
+/** Names of the migrations a database has not had yet (a read-only one cannot be migrated). */
+function pendingMigrations(db: DB): string[] {
+  const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'").get();
+  const done = new Set(has ? (db.prepare('SELECT name FROM migrations').pluck().all() as string[]) : []);
+  return MIGRATIONS.map((m) => m.name).filter((n) => !done.has(n));
 }
 
 export function migrate(db: DB): void {

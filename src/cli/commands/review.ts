@@ -49,6 +49,7 @@ export function factSummary(f: ReviewFact): string {
 
 // ---------------------------------------------------------------- FIELD=VALUE
 
+const FACT_REF = /^[TR]\d+$/i;
 const SPLIT_UNITS = /[、，,；;]/u;
 
 function parseValue(fact: FactKind, field: string, raw: string): unknown {
@@ -177,7 +178,7 @@ Fields: targets ${TARGET_FIELDS.join(', ')} (op: ${OPS.join(' ')}; kind: ${TARGE
 ${examples([
   'plandb correct 1 confirm T1 T2 R1',
   'plandb correct 1 reject T7 --note "hotline number, not a target"',
-  "plandb correct 1 set T12 op='>=' value=95 year=2025",
+  "plandb correct 1 set T12 op='>=' value=95 year=2025 T13 unit=%",
   'plandb correct 1 set R4 role=lead units=市卫健委、市教育局',
   'plandb correct 1 add target --quote "孕产妇死亡率控制在10/10万以下" indicator=孕产妇死亡率 op="<=" value=10 unit=1/10万',
   'plandb correct 1 add responsibility --quote "加强儿童早期发展" role=lead units=市卫健委',
@@ -199,10 +200,15 @@ ${examples([
         } else if (!refs.length) throw new PlandbError('USAGE', `${action}: give fact refs (T3 R5, see plandb review ${planId})`);
         for (const ref of refs) verdicts.push({ action, ref, note });
       } else if (action === 'set') {
-        const [ref, ...assign] = args;
-        if (!ref) throw new PlandbError('USAGE', 'set: give a fact ref then FIELD=VALUE…');
-        const fact: FactKind = /^r/i.test(ref) ? 'responsibility' : 'target';
-        verdicts.push({ action: 'edit', ref, set: parseAssignments(fact, assign), note });
+        // set T3 value=5 op=<= R2 role=lead: each ref starts a group of FIELD=VALUE
+        if (!args[0] || !FACT_REF.test(args[0])) throw new PlandbError('USAGE', 'set: give a fact ref (T3, R5) then FIELD=VALUE…');
+        for (let i = 0; i < args.length; ) {
+          const ref = args[i++]!;
+          const assign: string[] = [];
+          while (i < args.length && !FACT_REF.test(args[i]!)) assign.push(args[i++]!);
+          const fact: FactKind = /^r/i.test(ref) ? 'responsibility' : 'target';
+          verdicts.push({ action: 'edit', ref, set: parseAssignments(fact, assign), note });
+        }
       } else if (action === 'add') {
         const [kind, ...assign] = args;
         if (kind !== 'target' && kind !== 'responsibility') throw new PlandbError('USAGE', 'add: say what to add: target or responsibility');
