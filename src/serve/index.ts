@@ -26,7 +26,13 @@ export interface Server {
 export const DEFAULTS = { host: '127.0.0.1', port: 8642, sqlTimeLimitMs: 1000, sqlRowCap: 1000, corrections: 'corrections' };
 
 /** Builds the app without listening (for inject-based tests and benchmarks). */
-export function createApp(o: ServeOptions): { app: FastifyInstance; ctx: ServeContext; close: () => Promise<void>; setHosts: (host: string, port: number) => void } {
+export function createApp(o: ServeOptions): {
+  app: FastifyInstance;
+  ctx: ServeContext;
+  close: () => Promise<void>;
+  setHosts: (host: string, port: number) => void;
+  sql: () => SqlRunner;
+} {
   const ctx: ServeContext = {
     opts: {
       db: path.resolve(o.db),
@@ -53,6 +59,7 @@ export function createApp(o: ServeOptions): { app: FastifyInstance; ctx: ServeCo
     app,
     ctx,
     setHosts,
+    sql,
     close: async () => {
       runner?.close();
       await app.close();
@@ -68,9 +75,10 @@ export function warmUp(): void {
 
 /** Opens the database (checking it exists), loads the word splitter, then listens. */
 export async function startServer(o: ServeOptions): Promise<Server> {
-  const { app, ctx, close, setHosts } = createApp(o);
+  const { app, ctx, close, setHosts, sql } = createApp(o);
   ctx.dbs.get();
   warmUp();
+  sql().warm();
   await app.listen({ host: ctx.opts.host, port: ctx.opts.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : ctx.opts.port;

@@ -1,7 +1,9 @@
 /**
- * Government level of a plan, for grouping the indicator chart. Uses the database's own level column when
- * a migration provides one; otherwise reads the region name's suffix (省 → province, 市 → city,
- * 县/区/旗 → county). A county-level city (昆山市) reads as a city there: the name alone cannot tell.
+ * Governments of plans, for the indicator chart: each plan's level and the plans of its parent governments.
+ * With the divisions of the indicators-and-units migration (plans.division_code / division_chain and the
+ * divisions table, GB/T 2260), levels and parents come from there. Without them, the level is read from the
+ * region name's suffix (省 → province, 市 → city, 县/区/旗 → county; a county-level city such as 昆山市 then
+ * reads as a city) and no parent is known.
  */
 import type { DB } from '../store/db.js';
 import type { Capabilities } from './context.js';
@@ -19,9 +21,56 @@ export function levelOfRegion(region: string | null | undefined): Level {
   return 'other';
 }
 
-/** plan id → level for every plan. */
-export function planLevels(db: DB, caps: Capabilities): Map<number, Level> {
-  const col = ['level', 'gov_level', 'region_level'].find((c) => caps.has('plans', c));
-  const rows = db.prepare(`SELECT id, region${col ? `, ${col} AS level` : ''} FROM plans`).all() as Array<{ id: number; region: string | null; level?: string | null }>;
-  return new Map(rows.map((r) => [r.id, (LEVELS as readonly string[]).includes(r.level ?? '') ? (r.level as Level) : levelOfRegion(r.region)]));
+const DIVISION_LEVEL: Record<string, Level> = { country: 'national', province: 'province', city: 'city', county: 'county' };
+
+export interface PlanGovernment {
+  id: number;
+  /** region, or the division's name when the plan has no region (a province's own plan) */
+  government: string;
+  subject: string | null;
+  level: Level;
+  /** division codes of the parent governments, nearest first ([] when unknown) */
+  parents: string[];
+  code: string | null;
+}
+
+/** plan id → level, government name and parent divisions, for every plan. */
+export function planGovernments(db: DB, caps: Capabilities): Map<number, PlanGovernment> {
+  const divisions = caps.has('plans', 'division_code') && caps.has('divisions', 'level');
+  const rows = db
+    .prepare(
+      divisions
+        ? `SELECT p.id, coalesce(p.region, d.name) AS government, p.subject, d.level, p.division_code AS code, ${caps.has('plans', 'division_chain') ? 'p.division_chain' : 'NULL'} AS chain
+           FROM plans p LEFT JOIN divisions d ON d.code = p.division_code`
+        : 'SELECT id, region AS government, subject, NULL AS level, NULL AS code, NULL AS chain FROM plans',
+    )
+    .all() as Array<{ id: number; government: string | null; subject: string | null; level: string | null; code: string | null; chain: string | null }>;
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        id: r.id,
+        government: r.government ?? '',
+        subject: r.subject,
+        level: (r.level && DIVISION_LEVEL[r.level]) || levelOfRegion(r.government),
+        parents: (r.chain ?? '').split('/').filter((c) => c && c !== r.code),
+        code: r.code,
+      },
+    ]),
+  );
+}
+
+/**
+ * The plan of the nearest parent government that has a target for the same indicator (the same subject
+ * preferred): `valueOf(planId)` gives that plan's value or undefined.
+ */
+export function parentPlan(gov: PlanGovernment, all: Map<number, PlanGovernment>, valueOf: (planId: number) => number | undefined): { plan_id: number; value: number } | null {
+  for (const code of gov.parents) {
+    const there = [...all.values()].filter((p) => p.code === code).sort((a, b) => Number(b.subject === gov.subject) - Number(a.subject === gov.subject));
+    for (const p of there) {
+      const v = valueOf(p.id);
+      if (v !== undefined) return { plan_id: p.id, value: v };
+    }
+  }
+  return null;
 }

@@ -28,9 +28,12 @@ interface Reply {
 }
 
 export const MAX_SQL_LENGTH = 20_000;
+/** how long the query process may take to load (not counted in a query's time limit) */
+const STARTUP_MS = 20_000;
 
 export class SqlRunner {
   private child: ChildProcess | null = null;
+  private ready: Promise<void> = Promise.resolve();
   private seq = 0;
   private chain: Promise<unknown> = Promise.resolve();
   /** queries stopped at the time limit (for tests and the log) */
@@ -42,6 +45,7 @@ export class SqlRunner {
     private readonly rowCap: number,
   ) {}
 
+  /** Starts the query process (if none is running) and resolves once it has loaded. */
   private spawn(): ChildProcess {
     if (this.child && this.child.connected) return this.child;
     const child = fork(serveDir('sql-child.mjs'), [], {
@@ -56,7 +60,24 @@ export class SqlRunner {
       if (this.child === child) this.child = null;
     });
     this.child = child;
+    this.ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new HttpError(503, 'SQL_UNAVAILABLE', 'the query process did not start')), STARTUP_MS);
+      child.once('message', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.once('exit', () => {
+        clearTimeout(timer);
+        reject(new HttpError(503, 'SQL_UNAVAILABLE', 'the query process did not start'));
+      });
+    });
     return child;
+  }
+
+  /** Starts the query process ahead of the first query. */
+  warm(): void {
+    this.spawn();
+    this.ready.catch(() => undefined);
   }
 
   /** Runs one read-only query; queries queue behind each other. */
@@ -68,8 +89,9 @@ export class SqlRunner {
     return next;
   }
 
-  private runNow(sql: string): Promise<SqlResult> {
+  private async runNow(sql: string): Promise<SqlResult> {
     const child = this.spawn();
+    await this.ready;
     const id = ++this.seq;
     return new Promise<SqlResult>((resolve, reject) => {
       const done = () => {

@@ -14,14 +14,18 @@
     grouped: false,
   }));
   if (data.points.some((p) => p.parent)) {
+    // a dash at the parent plan's value over each bar: a line dataset drawn as points only
     datasets.push({
-      type: 'scatter',
+      type: 'line',
       label: "parent plan's target",
-      data: data.points.map((p, i) => (p.parent ? { x: labels[i], y: p.parent.value } : null)),
+      data: data.points.map((p) => (p.parent ? p.parent.value : null)),
+      showLine: false,
       pointStyle: 'line',
-      pointRadius: 14,
-      borderWidth: 3,
+      pointRadius: 18,
+      pointHoverRadius: 20,
+      pointBorderWidth: 3,
       borderColor: '#d7191c',
+      backgroundColor: '#d7191c',
     });
   }
   const canvas = document.getElementById('chart');
@@ -37,7 +41,7 @@
           callbacks: {
             label: (c) => {
               const p = data.points[c.dataIndex];
-              return c.dataset.type === 'scatter' ? `parent: ${p.parent.label} ${p.parent.value}${data.unit}` : `${p.level}: ${p.target}${p.year ? ` (${p.year})` : ''}`;
+              return c.dataset.type === 'line' ? `parent: ${p.parent.label} ${p.parent.value}${data.unit}` : `${p.level}: ${p.target}${p.year ? ` (${p.year})` : ''}`;
             },
           },
         },
