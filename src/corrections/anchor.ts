@@ -6,34 +6,42 @@
  */
 import type { Span } from '../segment/types.js';
 
-const SKIP = /[\s\u200b\u200c\u200d\ufeff]/u;
-
-/** Full-width ASCII (０-９, Ａ-ｚ, ％, （…) as half-width, one character for one, so a quote copied from the source finds the normalized text. */
-function fold(c: string): string {
-  const code = c.charCodeAt(0);
-  return code >= 0xff01 && code <= 0xff5e ? String.fromCharCode(code - 0xfee0) : c;
+/** White space (as `\s`) and zero-width characters: ignored when matching anchors. */
+function skipped(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  if (code < 0xa0) return false;
+  return (
+    code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200d) || code === 0x2028 || code === 0x2029 ||
+    code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+  );
 }
 
 /** A range of normalized text with white space removed (and full-width ASCII folded), and the map back to normalized offsets. */
 export interface SquashedText {
   text: string;
   /** offsets[i] = normalized offset of squashed character i */
-  offsets: number[];
+  offsets: Int32Array;
 }
 
 export function squash(text: string, from = 0, to = text.length): SquashedText {
-  const chars: string[] = [];
-  const offsets: number[] = [];
+  const codes = new Uint16Array(to - from);
+  const offsets = new Int32Array(to - from);
+  let n = 0;
   for (let i = from; i < to; i++) {
-    const c = text[i]!;
-    if (SKIP.test(c)) continue;
-    chars.push(fold(c));
-    offsets.push(i);
+    let c = text.charCodeAt(i);
+    if (skipped(c)) continue;
+    if (c >= 0xff01 && c <= 0xff5e) c -= 0xfee0; // full-width ASCII (０-９, Ａ-ｚ, ％, （…) as half-width, one for one
+    codes[n] = c;
+    offsets[n++] = i;
   }
-  return { text: chars.join(''), offsets };
+  let out = '';
+  for (let k = 0; k < n; k += 8192) out += String.fromCharCode(...codes.subarray(k, Math.min(n, k + 8192)));
+  return { text: out, offsets: offsets.subarray(0, n) };
 }
 
-export const squashQuote = (q: string): string => squash(q).text;
+/** A quote as `squash` would make it (white space out, full-width ASCII folded). */
+export const squashQuote = (q: string): string =>
+  q.replace(/[\s\u200b-\u200d\ufeff]/gu, '').replace(/[\uff01-\uff5e]/gu, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
 
 /** Every place the quote occurs in the squashed range, as normalized spans, in order. */
 export function findOccurrences(sq: SquashedText, quote: string): Span[] {

@@ -123,7 +123,7 @@ describe('reviewed plans become their gold', () => {
     for (const k of ['targets', 'responsibilities', 'op', 'year']) expect(reviewed.overall[k], k).toEqual(gold.overall[k]);
   }, 300_000);
 
-  it('with worse rules (wrong op for 以上, no 参与单位 label): rejects, edits and adds still reach 1.0, and eval --reviewed shows the damage', async () => {
+  it('with worse rules (wrong op for 以上, 参与单位 read as lead, 发展现状 reviews not skipped): rejects, edits and adds still reach 1.0, and eval --reviewed shows the damage', async () => {
     const rulesDir = path.join(tmpDir('worse-rules'), 'rules');
     cpSync(path.join(ROOT, 'extract-rules'), rulesDir, { recursive: true });
     const cmp = path.join(rulesDir, 'comparators.yaml');
@@ -135,8 +135,17 @@ describe('reviewed plans become their gold', () => {
     );
     const resp = path.join(rulesDir, 'responsibility.yaml');
     writeFileSync(resp, readFileSync(resp, 'utf8').replace('words: [参与单位, ', 'words: [').replace('words: [牵头单位, 牵头部门, 主要责任单位, 主办单位, 牵头]', 'words: [牵头单位, 牵头部门, 主要责任单位, 主办单位, 牵头, 参与单位]'));
+    const sec = path.join(rulesDir, 'sections.yaml');
+    writeFileSync(
+      sec,
+      readFileSync(sec, 'utf8')
+        .replace(/^review_sentences: .*$/m, "review_sentences: ['本句不会出现']")
+        .replace(/^review_titles: .*$/m, "review_titles: ['本节不会出现']"),
+    );
     const { corpus, corrections, rules, totals } = await reviewToGold(rulesDir);
     expect(totals.set).toBeGreaterThan(50); // ops of 以上 targets, roles of 参与单位 lists
+    expect(totals.reject).toBeGreaterThan(0); // past achievements (发展现状, 截至2020年…) taken as targets
+    expect(totals.add).toBeGreaterThan(0);
     const reviewed = JSON.parse((await ok('eval', '--reviewed', '--sources', corpus, '--corrections', corrections, '--json', ...rules)).out);
     expect(reviewed.overall.op.correct).toBeLessThan(reviewed.overall.op.of);
     expect(reviewed.overall.responsibilities.f1).toBeLessThan(0.9);
