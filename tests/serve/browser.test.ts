@@ -235,6 +235,16 @@ describe('plandb serve in Chromium', () => {
     expect(await page.locator(`#${href.split('#')[1]}`).count()).toBe(1);
   });
 
+  it("lists units and opens one unit's targets", async () => {
+    await page.goto(`${site.url}/units`);
+    await page.getByRole('link', { name: '市卫健委', exact: true }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('市卫健委');
+    const rows = await page.locator('table.rows tbody tr').count();
+    const unitId = new URL(page.url()).pathname.split('/').pop();
+    expect(rows).toBe((await getJson(`${site.url}/units/${unitId}.json`)).body.items.length);
+    await shot(page, 'unit');
+  });
+
   it('had no script error or CSP violation on any page', () => {
     // the SQL page answers 400 for the stopped query: that is the only failed load
     expect(errors.filter((e) => !/status of 400/.test(e))).toEqual([]);
