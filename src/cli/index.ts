@@ -5,6 +5,7 @@ import { registerEval } from './commands/eval.js';
 import { registerExtract } from './commands/extract.js';
 import { registerQuery } from './commands/query.js';
 import { registerReview } from './commands/review.js';
+import { registerServe } from './commands/serve.js';
 import { processIo, type Io } from './output.js';
 
 export interface CliState {
@@ -24,6 +25,7 @@ export function buildProgram(state: CliState): Command {
   registerEval(program, state);
   registerQuery(program, state);
   registerReview(program, state);
+  registerServe(program, state);
   program.addHelpText(
     'after',
     `
@@ -33,7 +35,8 @@ Examples:
   plandb extract corpus/000_b494f9743fcea215.txt --format json
   plandb eval --gold tests/gold --sources corpus --verbose
   plandb review 1                              check plan 1's facts in their source
-  plandb correct 1 reject T7                   a fix kept in corrections/ across rebuilds`,
+  plandb correct 1 reject T7                   a fix kept in corrections/ across rebuilds
+  plandb serve                                 browse the database at http://127.0.0.1:8642/`,
   );
   return program;
 }

@@ -46,8 +46,8 @@ export function matchExpression(tokens: string[], prefix = false): string {
 
 const SPAN = 30;
 
-/** ±30 characters of `text` around the first hit, the hit marked 【】. */
-export function snippet(text: string, query: string, tokens: string[]): string {
+/** ±30 characters of `text` around the first hit, cut into pieces with the hit flagged (for 【】 or HTML marks). */
+export function snippetParts(text: string, query: string, tokens: string[]): Array<{ text: string; hit: boolean }> {
   const flat = text.replace(/\s+/g, ' ');
   const q = query.replace(/\s+/g, '');
   let at = q ? flat.indexOf(q) : -1;
@@ -63,10 +63,21 @@ export function snippet(text: string, query: string, tokens: string[]): string {
       }
     }
   }
-  if (at < 0) return flat.length > 2 * SPAN ? flat.slice(0, 2 * SPAN) + '…' : flat;
+  if (at < 0) return [{ text: flat.length > 2 * SPAN ? flat.slice(0, 2 * SPAN) + '…' : flat, hit: false }];
   const from = Math.max(0, at - SPAN);
   const to = Math.min(flat.length, at + len + SPAN);
-  return `${from > 0 ? '…' : ''}${flat.slice(from, at)}【${flat.slice(at, at + len)}】${flat.slice(at + len, to)}${to < flat.length ? '…' : ''}`;
+  return [
+    { text: `${from > 0 ? '…' : ''}${flat.slice(from, at)}`, hit: false },
+    { text: flat.slice(at, at + len), hit: true },
+    { text: `${flat.slice(at + len, to)}${to < flat.length ? '…' : ''}`, hit: false },
+  ];
+}
+
+/** ±30 characters of `text` around the first hit, the hit marked 【】. */
+export function snippet(text: string, query: string, tokens: string[]): string {
+  return snippetParts(text, query, tokens)
+    .map((p) => (p.hit ? `【${p.text}】` : p.text))
+    .join('');
 }
 
 /**
