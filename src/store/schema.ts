@@ -179,4 +179,11 @@ SELECT u.id AS unit_id, u.canonical AS unit,
 FROM units u;
 `,
   },
+  {
+    name: '003-hardening',
+    sql: `
+-- facts about the database itself: plandb_version = the version of the plandb that last wrote it
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`,
+  },
 ];

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { ingest, rebuild, type BatchOptions, type BatchReport, type FileOutcome } from '../../index.js';
+import { BatchError, escapeControls, ingest, rebuild, type BatchOptions, type BatchReport, type FileOutcome } from '../../index.js';
 import { loadRules } from '../../rules/index.js';
 import type { Io } from '../output.js';
 import type { CliState } from '../index.js';
@@ -21,20 +21,29 @@ function progress(io: Io, quiet: boolean): { opts: BatchOptions['onFile']; stop:
       }
       bar.update(done, { file: path.basename(o.file) });
     } else if (total > 1) {
-      io.err(`[${done}/${total}] ${o.ok ? 'ok  ' : 'FAIL'} ${o.file}`);
+      const replaced = o.replaced?.length ? ` (replaced: ${o.replaced.join('; ')})` : '';
+      io.err(escapeControls(`[${done}/${total}] ${o.ok ? 'ok  ' : 'FAIL'} ${o.file}${replaced}`));
     }
   };
   return { opts: onFile, stop: () => (bar as cliProgress.SingleBar | null)?.stop() };
 }
 
-export function summary(report: BatchReport, dbFile: string, io: Io, verb: string): void {
-  for (const f of report.files) if (!f.ok) io.err(`plandb: ${f.error}`);
+/** One line per failed file (its reason) and per warning. */
+export function fileLines(report: BatchReport, io: Io): void {
+  for (const f of report.files) {
+    if (!f.ok) io.err(`plandb: ${f.error}`);
+    for (const w of f.warnings ?? []) io.err(`plandb: ${escapeControls(`${f.file}: ${w}`)}`);
+  }
+}
+
+export function summary(report: BatchReport, dbFile: string, io: Io, verb: string, total = report.files.length): void {
+  fileLines(report, io);
   const c = report.counts;
   const ok = report.files.length - report.failed;
-  io.out(`${verb} ${dbFile}: ${ok} of ${report.files.length} files ingested${report.failed ? ` (${report.failed} failed, see above)` : ''}`);
+  io.out(escapeControls(`${verb} ${dbFile}: ${ok} of ${total} files ingested${report.failed ? ` (${report.failed} failed, see above)` : ''}`));
   io.out(`  ${c.plans} plans, ${c.sections} sections, ${c.items} items, ${c.targets} targets, ${c.units} units, ${c.responsibilities} responsibilities`);
-  const replaced = report.files.reduce((n, f) => n + (f.replacedPlans ?? 0), 0);
-  if (replaced) io.out(`  ${replaced} plan(s) replaced by a newer copy`);
+  const replaced = report.files.flatMap((f) => f.replaced ?? []);
+  if (replaced.length) io.out(`  ${replaced.length} plan(s) replaced by a newer copy: ${escapeControls(replaced.join('; '))}`);
   io.out(`Next: plandb plans --db ${dbFile}   |   plandb targets --unit 市卫健委 --db ${dbFile}`);
   io.out(`  or: sqlite3 ${dbFile} "SELECT plan, indicator, op, value, value_unit FROM v_unit_targets WHERE unit = '市卫健委'"`);
 }
@@ -50,7 +59,13 @@ export function registerBuild(program: Command, state: CliState): void {
     .action(async (o: { corpus: string; db: string; rules?: string; quiet?: boolean }) => {
       const rules = loadRules(o.rules);
       const p = progress(state.io, !!o.quiet);
-      const report = await rebuild(o.corpus, o.db, { rules, onFile: p.opts }).finally(p.stop);
+      const report = await rebuild(o.corpus, o.db, { rules, onFile: p.opts })
+        .catch((e: unknown) => {
+          // the old database was kept: show why each file failed, then the reason
+          if (e instanceof BatchError) fileLines(e.report, state.io);
+          throw e;
+        })
+        .finally(p.stop);
       summary(report, o.db, state.io, 'Built');
       state.exitCode = report.failed ? 1 : 0;
     });
@@ -67,6 +82,7 @@ export function registerBuild(program: Command, state: CliState): void {
       const p = progress(state.io, !!o.quiet);
       const report = await ingest(o.db, files, { rules, onFile: p.opts }).finally(p.stop);
       summary(report, o.db, state.io, 'Updated');
+      if (report.aborted) state.io.err(`plandb: ingest stopped: ${report.aborted}`);
       state.exitCode = report.failed ? 1 : 0;
     });
 }
