@@ -118,7 +118,7 @@ export interface BatchOptions {
 export class BatchError extends PlandbError {
   constructor(
     message: string,
-    file: string,
+    file: string | undefined,
     readonly report: BatchReport,
     environmental = false,
   ) {
@@ -158,14 +158,15 @@ export async function ingestInto(db: DB, inputs: Array<string | InputEntry>, opt
         try {
           s = writeDocument(db, doc, rules);
         } catch (e) {
-          throw dbError(e, dbFile, 'cannot write to database');
+          const d = dbError(e, dbFile);
+          throw new PlandbError('DB', `cannot write to database ${dbFile}: ${d.message.replace(/^database error: /, '')}`, file, d.environmental);
         }
         o = { file, ok: true, plans: s.plans, targets: s.targets, responsibilities: s.responsibilities, replacedPlans: s.replacedPlans, replaced: s.replaced };
         if (s.duplicates.length) o.warnings = s.duplicates.map((t) => `plan '${t}' appears more than once in the file; the first copy was stored`);
       } catch (e) {
         if (!(e instanceof PlandbError) && process.env.PLANDB_DEBUG) console.error(e);
         o = { file, ok: false, error: errorLine(e, file) };
-        if (isEnvironmental(e)) aborted = o.error;
+        if (isEnvironmental(e)) aborted = e instanceof PlandbError ? e.message : errorLine(e);
       }
       outcomes.push(o);
       opts.onFile?.(o, ++done, entries.length);
@@ -205,7 +206,7 @@ export async function rebuild(corpus: string, dbFile: string, opts: BatchOptions
   if (!files.length) throw new PlandbError('NO_PLAN', 'corpus folder has no files', corpus);
   return withNewDatabase(dbFile, async (db) => {
     const report = await ingestInto(db, files, opts);
-    if (report.aborted) throw new BatchError(`rebuild stopped (${report.aborted}); ${dbFile} left unchanged`, corpus, report, true);
+    if (report.aborted) throw new BatchError(`rebuild stopped: ${report.aborted}; ${dbFile} left unchanged`, undefined, report, true);
     if (report.failed === files.length) throw new BatchError(`no file could be ingested; ${dbFile} left unchanged`, corpus, report);
     return report;
   });

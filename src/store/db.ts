@@ -119,6 +119,9 @@ export function openDb(file: string, opts: { readonly?: boolean } = {}): DB {
       db.pragma('journal_mode = DELETE');
       // keep a document's changes in memory until its commit, so readers are locked out only while it commits
       db.pragma('cache_spill = OFF');
+      // test hook: a database that cannot grow past N pages fails with SQLITE_FULL, like a full disk
+      const maxPages = Number(process.env.PLANDB_TEST_MAX_PAGES);
+      if (maxPages > 0) db.pragma(`max_page_count = ${Math.floor(maxPages)}`);
       migrate(db);
       db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('plandb_version', ?)").run(PLANDB_VERSION);
     }
@@ -370,6 +373,7 @@ export async function withNewDatabase<T>(file: string, build: (db: DB) => Promis
     process.exit(sig === 'SIGINT' ? 130 : 143);
   };
   const db = openDb(tmp);
+  dbFiles.set(db, file); // messages name the database being rebuilt, not its temporary copy
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
