@@ -37,7 +37,7 @@ export function fsError(e: unknown, file: string): PlandbError {
   const code = (e as NodeJS.ErrnoException)?.code;
   const reasons: Record<string, string> = {
     ENOENT: 'no such file',
-    ELOOP: 'symbolic link loop',
+    ELOOP: 'symbolic link loop; skipped',
     EACCES: 'permission denied',
     EPERM: 'permission denied',
     ENOTDIR: 'no such file (a part of the path is not a folder)',
@@ -49,7 +49,7 @@ export function fsError(e: unknown, file: string): PlandbError {
 
 /** Refuses what is not a regular file of a readable size (folders, FIFOs, devices such as /dev/zero). */
 export function checkRegular(st: Stats, file: string, limits: Limits): void {
-  if (st.isDirectory()) throw new PlandbError('UNSUPPORTED', 'is a folder, not a file', file);
+  if (st.isDirectory()) throw new PlandbError('UNSUPPORTED', 'is a folder, not a file; skipped', file);
   if (!st.isFile()) throw new PlandbError('UNSUPPORTED', `not a regular file (${st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : 'a device'}); skipped`, file);
   if (st.size > limits.maxFileBytes) throw new PlandbError('TOO_LARGE', `file too large: ${fmtBytes(st.size)} (limit ${fmtBytes(limits.maxFileBytes)})`, file);
 }

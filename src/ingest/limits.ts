@@ -25,8 +25,12 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxSeconds: 120,
 });
 
-const mb = (n: number) => `${(n / 1048576).toFixed(n < 1048576 ? 2 : 0)} MB`;
-export const fmtBytes = mb;
+/** 200 MB, 17 KB, 300 bytes */
+export function fmtBytes(n: number): string {
+  if (n >= 1048576) return `${Math.round(n / 1048576)} MB`;
+  if (n >= 1024) return `${Math.round(n / 1024)} KB`;
+  return `${n} bytes`;
+}
 
 /** The limits and the clock of one file, handed to readers and stages. */
 export class FileBudget {
@@ -42,7 +46,7 @@ export class FileBudget {
 
   /** Throws TIMEOUT once the file has used up its time. */
   check(stage: string): void {
-    if (Date.now() > this.until) throw new PlandbError('TIMEOUT', `took longer than ${this.limits.maxSeconds} s (limit) while ${stage}; skipped`, this.file);
+    if (Date.now() >= this.until) throw new PlandbError('TIMEOUT', `took longer than ${this.limits.maxSeconds} s (limit) while ${stage}; skipped`, this.file);
   }
 
   text(chars: number): void {
