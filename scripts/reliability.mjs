@@ -95,18 +95,19 @@ const leftovers = () => fs.readdirSync(dbDir).filter((n) => n !== 'plans.db');
 // reference states, built without interruption
 const t0 = await runPlandb(['rebuild', '--corpus', B]);
 const FB = inspect();
-const dRebuild = t0.ms;
+// durations of the latest uninterrupted runs: kill moments follow them (a loaded machine runs slower)
+const dur = { rebuild: t0.ms, ingest: 0 };
 await runPlandb(['rebuild', '--corpus', A]);
 const FA = inspect();
 const t1 = await runPlandb(['ingest', ...EXTRA]);
-const dIngest = t1.ms;
+dur.ingest = t1.ms;
 const FAX = inspect();
 await runPlandb(['rebuild', '--corpus', A]);
 if (t0.code || t1.code) throw new Error(`reference runs failed: ${t0.err}${t1.err}`);
 // every plan of B as it should be stored
 const wholePlans = new Map([...FB.perPlan, ...FAX.perPlan]);
 log(`plandb reliability: N=${N} seed=${seedUsed} work=${work}`);
-log(`reference: rebuild of 5 seeds ${dRebuild} ms, ingest of 2 seeds ${dIngest} ms`);
+log(`reference: rebuild of ${seeds.length} seeds ${dur.rebuild} ms, ingest of ${EXTRA.length} seeds ${dur.ingest} ms`);
 
 const stats = { n: N, seed: seedUsed, rebuildKills: 0, ingestKills: 0, finishedBeforeKill: 0, old: 0, new: 0, partialIngest: 0, integrityFailures: 0, notOldOrNew: 0, partialPlans: 0, leftoverAfterNextRun: 0, leftoverAfterKill: 0, failures: [] };
 let state = 'A'; // what the database holds now: A's plans, or B's
@@ -124,7 +125,7 @@ for (let k = 1; k <= N; k++) {
     argv = ['ingest', ...EXTRA];
     stats.ingestKills++;
   }
-  const d = argv[0] === 'rebuild' ? dRebuild : dIngest;
+  const d = dur[argv[0]];
   // between a quarter of the way (past the start-up, where a kill is trivially harmless) and just after the end
   const at = Math.round(d * (0.25 + random() * 0.8));
   const r = await runPlandb(argv, at);
@@ -154,6 +155,7 @@ for (let k = 1; k <= N; k++) {
   }
   // the next run, uninterrupted: must succeed and leave nothing behind
   const next = await runPlandb(argv);
+  if (next.code === 0) dur[argv[0]] = next.ms;
   const left = leftovers();
   if (next.code !== 0) stats.failures.push(`run ${k}: next ${argv[0]} exited ${next.code}: ${next.err.trim()}`);
   if (left.length) stats.leftoverAfterNextRun++;

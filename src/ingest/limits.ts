@@ -20,9 +20,9 @@ export interface Limits {
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxFileBytes: 200 * 1024 * 1024,
   maxDecompressedBytes: 256 * 1024 * 1024,
-  maxTextChars: 3_000_000,
+  maxTextChars: 1_000_000,
   maxPdfPages: 3000,
-  maxSeconds: 120,
+  maxSeconds: 60,
 });
 
 /** 200 MB, 17 KB, 300 bytes */

@@ -74,7 +74,7 @@ describe('input limits: a hostile file costs seconds, not the batch (defect 3)',
     writeFileSync(f, makeDocx(Array.from({ length: 2000 }, () => para)));
     expect(readFileSync(f).length).toBeLessThan(1_000_000);
     const t0 = Date.now();
-    expect(await lineOf(extractFile(f))).toBe(`${f}: text too long: 20000000 characters (limit 3000000)`);
+    expect(await lineOf(extractFile(f))).toBe(`${f}: text too long: 20000000 characters (limit 1000000)`);
     // refused from the zip's XML, without running mammoth over 20 MB (which takes minutes)
     expect(Date.now() - t0).toBeLessThan(30_000);
   });
