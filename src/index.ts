@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import PQueue from 'p-queue';
-import { PlandbError, errorLine } from './errors.js';
-import { ingestFile } from './ingest/index.js';
+import { PlandbError, errorLine, isEnvironmental } from './errors.js';
+import { DEFAULT_LIMITS, FileBudget, checkRegular, fsError, ingestFile, type Limits } from './ingest/index.js';
 import {
   applyCorrections,
   decisionFor,
@@ -26,42 +26,82 @@ import {
 } from './corrections/index.js';
 import { processText, requirePlans, type DocResult, type ReviewNote } from './pipeline.js';
 import { loadRules, type Rules } from './rules/index.js';
-import { counts, openDb, withNewDatabase, writeDocument, type DB, type DbCounts } from './store/db.js';
+import { counts, dbError, dbFileOf, openDb, withNewDatabase, writeDocument, type DB, type DbCounts } from './store/db.js';
 
-export { PlandbError, errorLine } from './errors.js';
+export { PlandbError, errorLine, escapeControls, isEnvironmental } from './errors.js';
+export { DEFAULT_LIMITS, type Limits } from './ingest/index.js';
 export { processText, type DocResult, type ReviewNote } from './pipeline.js';
 export * from './corrections/index.js';
 export { loadRules, type Rules } from './rules/index.js';
 export { toGoldJson } from './output.js';
 export { openDb, counts, type DB } from './store/db.js';
 
-/** Reads, normalizes, segments and extracts one file. Throws a PlandbError naming the file. */
-export async function extractFile(file: string, rules: Rules = loadRules()): Promise<DocResult> {
-  const src = await ingestFile(file);
-  return requirePlans(processText(src, file, rules));
+/**
+ * Reads, normalizes, segments and extracts one file. Throws a PlandbError naming the file.
+ * `limits` bound what the file may cost (size, decompressed size, pages, text length, seconds).
+ */
+export async function extractFile(file: string, rules: Rules = loadRules(), limits: Partial<Limits> = {}): Promise<DocResult> {
+  const budget = new FileBudget(file, limits);
+  const src = await ingestFile(file, budget);
+  return requirePlans(processText(src, file, rules, budget));
 }
 
-/** Expands folders into the supported files they contain (sorted), keeps files as given. */
-export async function expandInputs(inputs: string[]): Promise<string[]> {
-  const out: string[] = [];
+/** An input to a batch: a file to ingest, or an entry of a folder that is skipped with its reason. */
+export interface InputEntry {
+  file: string;
+  skip?: PlandbError;
+}
+
+/**
+ * Expands folders into the entries they contain (sorted, hidden ones left out). Regular files are
+ * kept; anything else in a folder (a sub-folder, a FIFO, a device, a dangling link or a link loop)
+ * comes back with the reason it is skipped, so that a batch reports it in one line and goes on.
+ * Files given by name are kept as given and checked when read.
+ */
+export async function expandEntries(inputs: string[], limits: Partial<Limits> = {}): Promise<InputEntry[]> {
+  const lim = { ...DEFAULT_LIMITS, ...limits };
+  const out: InputEntry[] = [];
   for (const p of inputs) {
     let st;
     try {
       st = await stat(p);
     } catch {
-      out.push(p); // reported as "no such file" when ingested
+      out.push({ file: p }); // reported with its reason when ingested
       continue;
     }
-    if (st.isDirectory()) {
-      const names = (await readdir(p)).filter((n) => !n.startsWith('.')).sort();
-      for (const n of names) {
-        const full = path.join(p, n);
+    if (!st.isDirectory()) {
+      out.push({ file: p });
+      continue;
+    }
+    let names: string[];
+    try {
+      names = (await readdir(p)).filter((n) => !n.startsWith('.')).sort();
+    } catch (e) {
+      out.push({ file: p, skip: fsError(e, p) });
+      continue;
+    }
+    for (const n of names) {
+      const full = path.join(p, n);
+      try {
         const s = await stat(full);
-        if (s.isFile()) out.push(full);
+        if (s.isDirectory() && !path.extname(n)) continue; // a sub-folder: not descended into
+        checkRegular(s, full, lim);
+        out.push({ file: full });
+      } catch (e) {
+        const err = e instanceof PlandbError ? e : fsError(e, full);
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+          // stat follows links: a name that lists but does not stat is a dangling link
+          out.push({ file: full, skip: new PlandbError('ENOENT', 'dangling symbolic link (its target does not exist); skipped', full) });
+        } else out.push({ file: full, skip: err });
       }
-    } else out.push(p);
+    }
   }
   return out;
+}
+
+/** The files of `expandEntries` (skipped entries left out). */
+export async function expandInputs(inputs: string[]): Promise<string[]> {
+  return (await expandEntries(inputs)).filter((e) => !e.skip).map((e) => e.file);
 }
 
 export interface FileOutcome {
@@ -74,12 +114,18 @@ export interface FileOutcome {
   replacedPlans?: number;
   /** corrections that did not apply as written (stale) or kept a fact no longer extracted (restored) */
   reviewNotes?: ReviewNote[];
+  /** titles of the plans this file replaced */
+  replaced?: string[];
+  /** notes on a file that was ingested (a plan that appears twice in it) */
+  warnings?: string[];
 }
 
 export interface BatchReport {
   files: FileOutcome[];
   failed: number;
   counts: DbCounts;
+  /** set when the batch stopped on a failure of the machine (disk full, I/O error…): its one-line reason */
+  aborted?: string;
 }
 
 export interface BatchOptions {
@@ -88,46 +134,81 @@ export interface BatchOptions {
   corrections?: string | CorrectionSet;
   /** parallel file reads/parses (PDF parsing is async) */
   concurrency?: number;
+  /** what one file may cost (defaults: DEFAULT_LIMITS) */
+  limits?: Partial<Limits>;
   onFile?: (o: FileOutcome, done: number, total: number) => void;
 }
 
-/** Ingests files into an open database, one transaction per document. Bad files are reported, never fatal. */
-export async function ingestInto(db: DB, files: string[], opts: BatchOptions = {}): Promise<BatchReport> {
+/** Raised by `rebuild` when the old database is kept; carries the report so every file's reason can be shown. */
+export class BatchError extends PlandbError {
+  constructor(
+    message: string,
+    file: string | undefined,
+    readonly report: BatchReport,
+    environmental = false,
+  ) {
+    super('DB', message, file, environmental);
+  }
+}
+
+/**
+ * Ingests files into an open database, one transaction per document. Bad files are reported, never
+ * fatal. A failure of the machine (disk full, I/O error, out of memory) stops the batch: the report's
+ * `aborted` says why, and the files after it are not attempted.
+ */
+export async function ingestInto(db: DB, inputs: Array<string | InputEntry>, opts: BatchOptions = {}): Promise<BatchReport> {
   const rules = opts.rules ?? loadRules();
   const corrections = typeof opts.corrections === 'string' ? loadCorrections(opts.corrections) : (opts.corrections ?? emptyCorrections());
+  const entries = inputs.map((e) => (typeof e === 'string' ? { file: e } : e));
+  const dbFile = dbFileOf(db);
   const queue = new PQueue({ concurrency: opts.concurrency ?? 2 });
   const outcomes: FileOutcome[] = [];
   let done = 0;
+  let aborted: string | undefined;
   // files are read and extracted concurrently but written in input order, so ids are stable
   let writes: Promise<void> = Promise.resolve();
-  for (const file of files) {
-    const extracted = queue.add(() => extractFile(file, rules)).then(
-      (doc) => ({ doc, error: null as unknown }),
-      (error: unknown) => ({ doc: null, error }),
-    );
+  for (const { file, skip } of entries) {
+    const extracted = skip
+      ? Promise.resolve({ doc: null, error: skip as unknown })
+      : queue.add(() => (aborted ? Promise.reject(new Error('not attempted')) : extractFile(file, rules, opts.limits))).then(
+          (doc) => ({ doc, error: null as unknown }),
+          (error: unknown) => ({ doc: null, error }),
+        );
     writes = writes.then(async () => {
       const { doc, error } = await extracted;
+      if (aborted) return;
       let o: FileOutcome;
       try {
         if (!doc) throw error;
         const reviewed = applyCorrections(doc, corrections);
-        const s = writeDocument(db, reviewed, rules);
-        o = { file, ok: true, plans: s.plans, targets: s.targets, responsibilities: s.responsibilities, replacedPlans: s.replacedPlans, reviewNotes: reviewed.reviewNotes };
+        let s;
+        try {
+          s = writeDocument(db, reviewed, rules);
+        } catch (e) {
+          const d = dbError(e, dbFile);
+          throw new PlandbError('DB', `cannot write to database ${dbFile}: ${d.message.replace(/^database error: /, '')}`, file, d.environmental);
+        }
+        o = { file, ok: true, plans: s.plans, targets: s.targets, responsibilities: s.responsibilities, replacedPlans: s.replacedPlans, replaced: s.replaced, reviewNotes: reviewed.reviewNotes };
+        if (s.duplicates.length) o.warnings = s.duplicates.map((t) => `plan '${t}' appears more than once in the file; the first copy was stored`);
       } catch (e) {
         if (!(e instanceof PlandbError) && process.env.PLANDB_DEBUG) console.error(e);
         o = { file, ok: false, error: errorLine(e, file) };
+        if (isEnvironmental(e)) aborted = e instanceof PlandbError ? e.message : errorLine(e);
       }
       outcomes.push(o);
-      opts.onFile?.(o, ++done, files.length);
+      opts.onFile?.(o, ++done, entries.length);
     });
   }
   await writes;
-  return { files: outcomes, failed: outcomes.filter((o) => !o.ok).length, counts: counts(db) };
+  queue.clear();
+  const report: BatchReport = { files: outcomes, failed: outcomes.filter((o) => !o.ok).length, counts: counts(db) };
+  if (aborted) report.aborted = aborted;
+  return report;
 }
 
 /** Adds or replaces documents in an existing (or new) database. */
 export async function ingest(dbFile: string, inputs: string[], opts: BatchOptions = {}): Promise<BatchReport> {
-  const files = await expandInputs(inputs);
+  const files = await expandEntries(inputs, opts.limits);
   const db = openDb(dbFile);
   try {
     return await ingestInto(db, files, opts);
@@ -148,11 +229,12 @@ export async function rebuild(corpus: string, dbFile: string, opts: BatchOptions
     throw new PlandbError('ENOENT', 'corpus folder not found', corpus);
   }
   if (!st.isDirectory()) throw new PlandbError('USAGE', 'corpus is not a folder', corpus);
-  const files = await expandInputs([corpus]);
+  const files = await expandEntries([corpus], opts.limits);
   if (!files.length) throw new PlandbError('NO_PLAN', 'corpus folder has no files', corpus);
   return withNewDatabase(dbFile, async (db) => {
     const report = await ingestInto(db, files, opts);
-    if (report.failed === files.length) throw new PlandbError('NO_PLAN', `no file could be ingested; ${dbFile} left unchanged`, corpus);
+    if (report.aborted) throw new BatchError(`rebuild stopped: ${report.aborted}; ${dbFile} left unchanged`, undefined, report, true);
+    if (report.failed === files.length) throw new BatchError(`no file could be ingested; ${dbFile} left unchanged`, corpus, report);
     return report;
   });
 }

@@ -4,6 +4,7 @@ import { PlandbError } from './errors.js';
 import { extractResponsibilities, type RespFact } from './extract/responsibilities.js';
 import { extractItemTargets, extractTableTargets, type TargetFact } from './extract/targets.js';
 import { unitModel } from './extract/units.js';
+import type { FileBudget } from './ingest/limits.js';
 import type { IngestedText } from './ingest/types.js';
 import { normalize, toSource, type NormText } from './normalize/index.js';
 import { compile } from './rules/compiled.js';
@@ -57,12 +58,15 @@ export interface DocResult {
 export const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
 
 /** Runs normalize → segment → extract on ingested text. Pure: same input and rules, same output. */
-export function processText(input: IngestedText, file: string, rules: Rules = loadRules()): DocResult {
+export function processText(input: IngestedText, file: string, rules: Rules = loadRules(), budget?: FileBudget): DocResult {
   const c = compile(rules);
   const norm = normalize(input.text, rules, c.join);
+  budget?.check('normalizing');
   const seg = segment(norm.text, c);
+  budget?.check('segmenting');
   const units = unitModel(rules);
   const plans: PlanResult[] = seg.plans.map((plan) => {
+    budget?.check('extracting');
     const ctx = { rules, plan, cut: units.cut };
     const targets: TargetFact[] = [];
     for (const t of plan.tables) targets.push(...extractTableTargets(t, ctx));
@@ -87,7 +91,10 @@ export function processText(input: IngestedText, file: string, rules: Rules = lo
 }
 
 export function requirePlans(doc: DocResult): DocResult {
-  if (!doc.plans.length) throw new PlandbError('NO_PLAN', 'no plan found (no title line such as 某市儿童发展规划 followed by 一、 headings)', doc.file);
+  if (!doc.plans.length) {
+    const why = doc.encoding === 'big5' ? '; the text is Big5 (traditional Chinese) and the rules expect simplified Chinese' : '';
+    throw new PlandbError('NO_PLAN', `no plan found (no title line such as 某市儿童发展规划 followed by 一、 headings${why})`, doc.file);
+  }
   return doc;
 }
 

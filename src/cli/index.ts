@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { PlandbError, errorLine } from '../errors.js';
+import { PlandbError, errorLine, escapeControls } from '../errors.js';
 import { registerBuild } from './commands/build.js';
 import { registerEval } from './commands/eval.js';
 import { registerExtract } from './commands/extract.js';
@@ -19,7 +19,7 @@ export function buildProgram(state: CliState): Command {
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => state.io.out(s.trimEnd()), writeErr: (s) => state.io.err(s.trimEnd()) });
+    .configureOutput({ writeOut: (s) => state.io.out(s.trimEnd()), writeErr: (s) => state.io.err(escapeLines(s.trimEnd())) });
   registerBuild(program, state);
   registerExtract(program, state);
   registerEval(program, state);
@@ -41,11 +41,31 @@ Examples:
   return program;
 }
 
+/** Commander's messages quote arguments: control characters in them are escaped, line by line. */
+const escapeLines = (s: string) => s.split('\n').map(escapeControls).join('\n');
+
+let pipeGuard = false;
+/**
+ * `plandb targets --csv | head -1`: when the reader of stdout goes away, writing fails with EPIPE.
+ * That is not an error of plandb's: stop quietly, as other command-line tools do.
+ */
+export function quietOnClosedPipe(): void {
+  if (pipeGuard) return;
+  pipeGuard = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      throw e;
+    });
+  }
+}
+
 /** Runs the CLI; returns the exit code. Errors become one line on stderr, never a stack trace. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const state: CliState = { io, exitCode: 0 };
   const program = buildProgram(state);
-  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(escapeLines(s.trimEnd())) });
+  if (io === processIo) quietOnClosedPipe();
   try {
     await program.parseAsync(argv);
     return state.exitCode;

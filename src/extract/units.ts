@@ -1,8 +1,8 @@
-import { writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import nodejieba from 'nodejieba';
-import type { Rules } from '../rules/index.js';
+import { readJiebaDict, type Rules } from '../rules/index.js';
 import { alternation } from '../rules/compiled.js';
 
 /** Responsible-unit names: splitting lists, cleaning them, recognising them by shape, canonical names. */
@@ -15,7 +15,12 @@ export interface UnitModel {
 
 let jiebaLoaded = false;
 
-/** jieba's dictionary takes about a second to load: once per process, with our user dictionary of unit-name parts. */
+/**
+ * jieba's dictionary takes about a second to load: once per process, with our user dictionary of
+ * unit-name parts and the rules' own. jieba only reads a dictionary from a file, so it is written
+ * into a fresh private folder (mkdtemp: unpredictable name, mode 0700, file created exclusively),
+ * read, and removed at once: nothing predictable is ever written to the shared temp folder.
+ */
 function loadJieba(rules: Rules): void {
   if (jiebaLoaded) return;
   const words = new Set<string>();
@@ -27,12 +32,16 @@ function loadJieba(rules: Rules): void {
     }
   }
   for (const w of ['团市委', '团县委', '团区委', '市委', '县委', '区委', '市政府', '县政府', '区政府', '妇儿工委', '妇儿工委办', '各区镇', '各乡镇', '各级政府']) words.add(w);
-  const dict = [...words].map((w) => `${w} 100000 nt`).join('\n') + '\n';
-  const dir = path.join(os.tmpdir(), 'plandb-jieba');
-  if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `user-${process.pid}.dict.txt`);
-  writeFileSync(file, dict);
-  nodejieba.load({ userDict: existsSync(rules.jiebaDict) ? `${file}|${rules.jiebaDict}` : file });
+  const own = readJiebaDict(rules.jiebaDict);
+  const dict = [...[...words].filter((w) => !/\s/.test(w)).map((w) => `${w} 100000 nt`), ...own].join('\n') + '\n';
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'plandb-jieba-'));
+  try {
+    const file = path.join(dir, 'user.dict.txt');
+    writeFileSync(file, dict, { flag: 'wx', mode: 0o600 });
+    nodejieba.load({ userDict: file });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   jiebaLoaded = true;
 }
 

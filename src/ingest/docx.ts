@@ -11,6 +11,7 @@
  */
 import { inflateRawSync } from 'node:zlib';
 import mammoth from 'mammoth';
+import { fmtBytes, type FileBudget } from './limits.js';
 import { PlandbError } from '../errors.js';
 import type { IngestedText, Reader } from './types.js';
 
@@ -22,7 +23,10 @@ interface ZipEntry {
   data: Buffer;
 }
 
-function readZip(buf: Buffer): ZipEntry[] {
+/** Thrown when a zip's entries inflate to more than the limit (a zip bomb). */
+class ZipTooLarge extends Error {}
+
+function readZip(buf: Buffer, maxTotal = Infinity): ZipEntry[] {
   // find End Of Central Directory record
   let eocd = -1;
   for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
@@ -35,6 +39,7 @@ function readZip(buf: Buffer): ZipEntry[] {
   const count = buf.readUInt16LE(eocd + 10);
   let p = buf.readUInt32LE(eocd + 16);
   const out: ZipEntry[] = [];
+  let total = 0;
   for (let n = 0; n < count; n++) {
     if (p + 46 > buf.length || buf.readUInt32LE(p) !== 0x02014b50) throw new Error('bad zip central directory');
     const method = buf.readUInt16LE(p + 10);
@@ -50,9 +55,18 @@ function readZip(buf: Buffer): ZipEntry[] {
     const raw = buf.subarray(start, start + csize);
     if (raw.length < csize) throw new Error(`zip entry ${name} is truncated`);
     let data: Buffer;
+    const room = maxTotal - total;
     if (method === 0) data = Buffer.from(raw);
-    else if (method === 8) data = inflateRawSync(raw);
-    else throw new Error(`unsupported zip compression method ${method}`);
+    else if (method === 8) {
+      try {
+        data = inflateRawSync(raw, Number.isFinite(room) ? { maxOutputLength: Math.max(1, Math.min(room + 1, 2 ** 31 - 1)) } : {});
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new ZipTooLarge(name);
+        throw e;
+      }
+    } else throw new Error(`unsupported zip compression method ${method}`);
+    total += data.length;
+    if (total > maxTotal) throw new ZipTooLarge(name);
     out.push({ name, data });
   }
   return out;
@@ -395,18 +409,33 @@ function corrupt(file: string, reason: string): PlandbError {
   return new PlandbError('DOCX_CORRUPT', `not a valid .docx (${r})`, file);
 }
 
-async function readDocx(buf: Buffer, file: string): Promise<IngestedText> {
+/** Characters of text in document.xml (its <w:t> runs), counted without parsing: refuses a text bomb before mammoth. */
+function xmlTextLength(xml: Buffer): number {
+  let n = 0;
+  for (const m of xml.toString('utf8').matchAll(/<w:t(?:\s[^>]*)?>([^<]*)</g)) n += m[1]!.length;
+  return n;
+}
+
+async function readDocx(buf: Buffer, file: string, budget?: FileBudget): Promise<IngestedText> {
   if (buf.length === 0) throw new PlandbError('EMPTY', 'file is empty', file);
   if (buf.length < 22 || buf.readUInt32LE(0) !== 0x04034b50) {
     const hint = buf.subarray(0, 8).toString('hex') === 'd0cf11e0a1b11ae1' ? 'an old binary .doc file, not a zip archive; save it as .docx' : 'not a zip archive';
     throw corrupt(file, hint);
   }
   let input = buf;
+  const maxUnzipped = budget?.limits.maxDecompressedBytes ?? Infinity;
   try {
-    const entries = readZip(buf);
-    if (!entries.some((e) => e.name === 'word/document.xml')) throw new Error('zip archive has no word/document.xml');
+    const entries = readZip(buf, maxUnzipped);
+    const doc = entries.find((e) => e.name === 'word/document.xml');
+    if (!doc) throw new Error('zip archive has no word/document.xml');
+    budget?.text(xmlTextLength(doc.data));
+    budget?.check('unzipping');
     input = materializeNumbering(entries) ?? buf;
   } catch (e) {
+    if (e instanceof PlandbError) throw e;
+    if (e instanceof ZipTooLarge) {
+      throw new PlandbError('TOO_LARGE', `decompresses to more than ${fmtBytes(maxUnzipped)} (limit; at ${e.message}): refused as a zip bomb`, file);
+    }
     throw corrupt(file, (e as Error)?.message ?? String(e));
   }
   let html: string;

@@ -18,6 +18,7 @@
  *    is continued (a repeated header row is dropped, a row split across the page break merged).
  */
 import { PDFParse } from 'pdf-parse';
+import type { FileBudget } from './limits.js';
 import { PlandbError } from '../errors.js';
 import type { IngestedText, Reader } from './types.js';
 
@@ -613,7 +614,7 @@ function corrupt(file: string, reason: string): PlandbError {
   return new PlandbError('PDF_CORRUPT', `PDF is corrupt or truncated (${r})`, file);
 }
 
-async function readPdf(buf: Buffer, file: string): Promise<IngestedText> {
+async function readPdf(buf: Buffer, file: string, budget?: FileBudget): Promise<IngestedText> {
   if (buf.length === 0) throw new PlandbError('EMPTY', 'file is empty', file);
   const head = buf.subarray(0, 1024).toString('latin1');
   if (!head.includes('%PDF-')) throw corrupt(file, 'no %PDF- header');
@@ -633,10 +634,15 @@ async function readPdf(buf: Buffer, file: string): Promise<IngestedText> {
     }
 
     const numPages = doc.numPages;
+    if (budget && numPages > budget.limits.maxPdfPages) {
+      throw new PlandbError('TOO_LARGE', `PDF has ${numPages} pages (limit ${budget.limits.maxPdfPages})`, file);
+    }
     const pages: VLine[][] = [];
     let tableSeq = 0;
     let chars = 0;
     for (let p = 1; p <= numPages; p++) {
+      budget?.check(`reading page ${p} of ${numPages}`);
+      if (budget && chars > budget.limits.maxTextChars) budget.text(chars);
       let page: PdfPage;
       let items: Item[];
       try {

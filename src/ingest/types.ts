@@ -1,3 +1,5 @@
+import type { FileBudget } from './limits.js';
+
 export type SourceFormat = 'txt' | 'pdf' | 'docx';
 
 /**
@@ -18,5 +20,6 @@ export interface IngestedText {
 export interface Reader {
   format: SourceFormat;
   extensions: string[];
-  read(buf: Buffer, file: string): Promise<IngestedText>;
+  /** `budget` (when given) bounds what the file may cost: pages, decompressed size, text length, time */
+  read(buf: Buffer, file: string, budget?: FileBudget): Promise<IngestedText>;
 }

@@ -155,27 +155,96 @@ function cleanLine(src: string, start: number, rules: Rules): Line {
 }
 
 export interface JoinRules {
-  /** a line starting with this cannot be the continuation of the previous paragraph */
+  /** a line starting with this cannot be the continuation of the previous paragraph (tested on a paragraph's first WINDOW characters) */
   startsStructure: RegExp;
-  /** a line ending with this ends its paragraph */
+  /** a line ending with this ends its paragraph (tested on a paragraph's last WINDOW characters) */
   endsParagraph: RegExp;
   /** plan-title-like lines are never joined */
   isTitle: (s: string) => boolean;
+  /** isTitle is false for anything longer (lets a long paragraph skip the test) */
+  titleMaxLength?: number;
 }
 
 const MIN_JOIN_LENGTH = 16;
+/**
+ * How much of a growing paragraph the join rules look at: its first and last WINDOW characters.
+ * Paragraphs up to 2×WINDOW long are tested whole, exactly as written; longer ones through these
+ * windows, which is what keeps normalization linear in the input (the rules are anchored at
+ * the start or the end of a line).
+ */
+const WINDOW = 256;
 
-function joinDecision(prev: string, next: string, jr: JoinRules): 'join' | 'join-number' | 'keep' {
-  if (!prev || !next) return 'keep';
-  if (prev.includes('\t') || next.startsWith('\t') || next.includes('\t')) return 'keep';
+const isWs = (c: string): boolean => c.trim() === '';
+
+/** What the join rules need to know about the paragraph built so far, kept up to date in O(1) per character. */
+class Paragraph {
+  chars: string[] = [];
+  src: number[] = [];
+  private leadWs = 0;
+  private trailWs = 0;
+  private tabs = 0;
+  private leadTabs = 0;
+  private trailTabs = 0;
+  hasSentenceEnd = false;
+
+  append(chars: string[], src: number[], from = 0): void {
+    for (let i = from; i < chars.length; i++) {
+      const c = chars[i]!;
+      const tab = c === '\t';
+      if (tab) this.tabs++;
+      if (isWs(c)) {
+        if (this.leadWs === this.chars.length) {
+          this.leadWs++;
+          if (tab) this.leadTabs++;
+        }
+        this.trailWs++;
+        if (tab) this.trailTabs++;
+      } else {
+        this.trailWs = 0;
+        this.trailTabs = 0;
+      }
+      if (c === '。' || c === '；' || c === ';') this.hasSentenceEnd = true;
+      this.chars.push(c);
+      this.src.push(src[i]!);
+    }
+  }
+
+  /** a tab inside the trimmed text (a table row) */
+  get hasTab(): boolean {
+    return this.length > 0 && this.tabs - this.leadTabs - this.trailTabs > 0;
+  }
+
+  /** length of the trimmed text */
+  get length(): number {
+    return Math.max(0, this.chars.length - this.leadWs - this.trailWs);
+  }
+
+  /** the trimmed text when short; else its first and last WINDOW characters */
+  view(): { whole: string | null; head: string; tail: string; length: number } {
+    const len = this.length;
+    const a = this.leadWs;
+    const b = a + len;
+    if (len <= 2 * WINDOW) {
+      const whole = this.chars.slice(a, b).join('');
+      return { whole, head: whole, tail: whole, length: len };
+    }
+    return { whole: null, head: this.chars.slice(a, a + WINDOW).join(''), tail: this.chars.slice(b - WINDOW, b).join(''), length: len };
+  }
+}
+
+function joinDecision(p: Paragraph, next: string, jr: JoinRules): 'join' | 'join-number' | 'keep' {
+  const prev = p.view();
+  if (!prev.length || !next) return 'keep';
+  if (p.hasTab || next.startsWith('\t') || next.includes('\t')) return 'keep';
   // a number split by a page break inside a list of values: "3.2‰、" / "5. 3‰和6.5‰以下"
-  if (/[、，,和及]$/.test(prev) && /^\d+[.．]\s*\d/.test(next)) return 'join-number';
-  if (/[、，,]$/.test(prev) && !/^[（(]?[一二三四五六七八九十]+[、）)]/.test(next)) return 'join';
-  if (jr.endsParagraph.test(prev)) return 'keep';
+  if (/[、，,和及]$/.test(prev.tail) && /^\d+[.．]\s*\d/.test(next)) return 'join-number';
+  if (/[、，,]$/.test(prev.tail) && !/^[（(]?[一二三四五六七八九十]+[、）)]/.test(next)) return 'join';
+  if (jr.endsParagraph.test(prev.tail)) return 'keep';
   if (jr.startsStructure.test(next)) return 'keep';
-  if (jr.isTitle(prev) || jr.isTitle(next)) return 'keep';
+  const prevIsTitle = prev.whole !== null ? jr.isTitle(prev.whole) : jr.titleMaxLength === undefined ? jr.isTitle(p.chars.join('').trim()) : false;
+  if (prevIsTitle || jr.isTitle(next)) return 'keep';
   // a heading line (marker, no sentence yet) only takes a short dangling fragment
-  const isHeading = jr.startsStructure.test(prev) && !/[。；;]/u.test(prev);
+  const isHeading = !p.hasSentenceEnd && jr.startsStructure.test(prev.head);
   if (isHeading) return next.length <= 8 && !jr.isTitle(next) ? 'join' : 'keep';
   return prev.length >= MIN_JOIN_LENGTH ? 'join' : 'keep';
 }
@@ -183,6 +252,7 @@ function joinDecision(prev: string, next: string, jr: JoinRules): 'join' | 'join
 /**
  * Normalizes ingested text for extraction: conversion junk removed, full-width digits folded,
  * spaces next to CJK dropped, and paragraphs broken by page breaks re-joined.
+ * Linear in the length of the source.
  */
 export function normalize(source: string, rules: Rules, jr: JoinRules): NormText {
   const lines: Line[] = [];
@@ -197,7 +267,8 @@ export function normalize(source: string, rules: Rules, jr: JoinRules): NormText
   let lastEnd = 0;
   while (k < lines.length) {
     const line = lines[k]!;
-    const cur = { chars: [...line.chars], src: [...line.src] };
+    const cur = new Paragraph();
+    cur.append(line.chars, line.src);
     let endSrc = line.end;
     let next = k + 1;
     // try to join following lines (skipping blank ones) into this paragraph
@@ -206,25 +277,27 @@ export function normalize(source: string, rules: Rules, jr: JoinRules): NormText
       while (n < lines.length && lines[n]!.chars.length === 0) n++;
       if (n >= lines.length) break;
       const nextRaw = str(lines[n]!);
-      const decision = nextRaw.startsWith('\t') ? 'keep' : joinDecision(cur.chars.join('').trim(), nextRaw.trim(), jr);
+      const decision = nextRaw.startsWith('\t') ? 'keep' : joinDecision(cur, nextRaw.trim(), jr);
       if (decision === 'keep') break;
       const nl = lines[n]!;
       let skip = 0;
       if (decision === 'join-number') {
         // drop the space after "5." so that "5. 3‰" reads "5.3‰"
         const dot = nl.chars.findIndex((c) => c === '.' || c === '．');
-        cur.chars.push(...nl.chars.slice(0, dot).concat('.'));
-        cur.src.push(...nl.src.slice(0, dot + 1));
+        const head = nl.chars.slice(0, dot).concat('.');
+        cur.append(head, nl.src.slice(0, dot + 1));
         skip = dot + 1;
         while (nl.chars[skip] === ' ') skip++;
       }
-      cur.chars.push(...nl.chars.slice(skip));
-      cur.src.push(...nl.src.slice(skip));
+      cur.append(nl.chars, nl.src, skip);
       endSrc = nl.end;
       next = n + 1;
     }
     if (k > 0) b.push('\n', lastEnd);
-    for (let i = 0; i < cur.chars.length; i++) b.push(cur.chars[i]!, cur.src[i]!);
+    for (let i = 0; i < cur.chars.length; i++) {
+      b.chars.push(cur.chars[i]!);
+      b.src.push(cur.src[i]!);
+    }
     lastEnd = endSrc;
     k = next;
   }

@@ -134,11 +134,14 @@ export function formatJson(rs: ResultSet): string {
 // ---------------------------------------------------------------- CSV
 
 /**
- * Text that Excel would run as a formula (=, +, @, or - not starting a number) gets a leading
- * apostrophe. A lone "=" (the op column) is left alone: it is not a formula.
+ * OWASP's CSV-injection rule: a field that starts with =, +, -, @, a tab or a carriage return (or a
+ * line feed, or whitespace before one of =+-@) could be run by Excel as a formula, so it gets a
+ * leading apostrophe. Left alone: a lone "=" (the op column) and plain numbers such as -1.5 or +3%,
+ * which Excel reads as numbers, not formulas.
  */
-function excelSafe(s: string): string {
-  return /^[=+@]./s.test(s) || /^-[^\d.]/s.test(s) ? `'${s}` : s;
+export function excelSafe(s: string): string {
+  if (s === '=' || /^[-+]?(?:\d+(?:\.\d+)?|\.\d+)%?$/.test(s)) return s;
+  return /^[=+\-@\t\r\n]/.test(s) || /^\s+[=+\-@]/.test(s) ? `'${s}` : s;
 }
 
 export function csvField(v: unknown): string {

@@ -84,14 +84,27 @@ export function snippet(text: string, query: string, tokens: string[]): string {
  * Items containing every word of the query (jieba words, matched as prefixes of the indexed words, so
  * 近视 also finds 近视率), best first (bm25). When none does, a plain substring scan of the item text.
  */
+/** Longest query accepted (characters): a search is a few words, and matching grows with every word. */
+export const MAX_QUERY_CHARS = 200;
+/** Largest --limit. */
+export const MAX_LIMIT = 100_000;
+
+/** Parses --limit: a whole number from 1 to MAX_LIMIT, else a usage error. */
+export function parseLimit(s: string): number {
+  const n = /^\d{1,9}$/.test(s.trim()) ? Number(s.trim()) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) throw new PlandbError('USAGE', `--limit must be a whole number from 1 to ${MAX_LIMIT}, got '${s}'`);
+  return n;
+}
+
 export function searchItems(db: DB, args: { query: string; plan?: string; limit?: number; rules?: Rules }): SearchResult {
   const query = args.query.trim();
+  if (query.length > MAX_QUERY_CHARS) throw new PlandbError('USAGE', `search query too long: ${query.length} characters (limit ${MAX_QUERY_CHARS})`);
   const tokens = ftsTokens(query, rulesOrDefault(args.rules))
     .split(' ')
     .filter((t) => /[\p{L}\p{N}]/u.test(t));
   if (!tokens.length) throw new PlandbError('USAGE', `nothing to search for in '${args.query}'`);
   const limit = args.limit ?? 50;
-  if (!Number.isInteger(limit) || limit < 1) throw new PlandbError('USAGE', `--limit must be a positive whole number`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new PlandbError('USAGE', `--limit must be a whole number from 1 to ${MAX_LIMIT}, got '${limit}'`);
   const ids = args.plan !== undefined ? resolvePlans(db, args.plan).map((p) => p.id) : null;
   const planSql = ids ? ` AND i.plan_id IN (${ids.map(() => '?').join(',')})` : '';
   const cols = `i.id AS item_id, i.plan_id, p.title AS plan, i.section_id, i.kind, i.marker, i.text, i.page`;

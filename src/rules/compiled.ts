@@ -70,6 +70,7 @@ export function compile(rules: Rules): Compiled {
     startsStructure: new RegExp(structure.map((s) => `(?:${s})`).join('|'), 'u'),
     endsParagraph: /[。！？；;：:!?…」』”）)】]$/u,
     isTitle: isPlanTitle,
+    titleMaxLength: pt.max_length,
   };
   const c: Compiled = {
     rules,

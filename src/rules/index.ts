@@ -55,6 +55,37 @@ function loadOne<T extends z.ZodTypeAny>(dir: string, name: string, schema: T): 
   return res.data;
 }
 
+/** A user-dictionary line: `word [frequency] [tag]` (jieba's format). */
+const DICT_LINE = /^[^\s]+(?:[ \t]+\d+)?(?:[ \t]+[A-Za-z]+)?$/u;
+
+/** Reads and checks the rules' jieba user dictionary; a corrupt one is refused with its name and line. */
+export function readJiebaDict(file: string): string[] {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new PlandbError('BAD_RULES', `cannot read jieba dictionary: ${(e as Error).message}`, file);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
+  } catch {
+    throw new PlandbError('BAD_RULES', 'corrupt jieba dictionary: not UTF-8 text', file);
+  }
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const out: string[] = [];
+  lines.forEach((raw, i) => {
+    const l = raw.trim();
+    if (!l) return;
+    if (!DICT_LINE.test(l) || /[\u0000-\u001f\u007f]/.test(l)) {
+      throw new PlandbError('BAD_RULES', `corrupt jieba dictionary at line ${i + 1}: expected 'word [frequency] [tag]', got '${l.slice(0, 40)}'`, file);
+    }
+    out.push(l);
+  });
+  return out;
+}
+
 const cache = new Map<string, Rules>();
 
 /** Loads and validates every rule file in `dir` (default: the repository's extract-rules/). */
@@ -76,6 +107,8 @@ export function loadRules(dir: string = DEFAULT_RULES_DIR): Rules {
     catalogue: loadOne(key, 'indicator-catalogue.yaml', IndicatorCatalogueFile),
     jiebaDict: path.join(key, 'jieba-user.dict.txt'),
   };
+  readJiebaDict(rules.jiebaDict); // refused here, with its name, rather than when the first file is cut
+
   cache.set(key, rules);
   return rules;
 }

@@ -10,50 +10,50 @@ const regexSource = z.string().min(1).refine((s) => {
 }, 'not a valid regular expression');
 
 export const JunkFile = z.array(
-  z.object({
+  z.strictObject({
     id: z.string(),
     description: z.string().optional(),
     pattern: regexSource,
     replace: z.string().default(''),
     latex: z.boolean().default(false),
-    examples: z.array(z.object({ in: z.string(), out: z.string() })).min(1),
+    examples: z.array(z.strictObject({ in: z.string(), out: z.string() })).min(1),
   }),
 );
 
 export const HeadingsFile = z.array(
-  z.object({
+  z.strictObject({
     id: z.string(),
     kind: z.enum(['chapter', 'section', 'cn', 'paren-cn', 'num', 'paren-num', 'circled']),
     pattern: regexSource.refine((s) => s.startsWith('^') && s.includes('(?<n>'), 'must start with ^ and capture (?<n>…)'),
     numeral: z.enum(['cn', 'arabic', 'circled']),
-    examples: z.array(z.object({ in: z.string(), marker: z.string(), title: z.string() })).min(1),
+    examples: z.array(z.strictObject({ in: z.string(), marker: z.string(), title: z.string() })).min(1),
   }),
 );
 
 const role = z.enum(['responsible', 'lead', 'support']);
-export const ResponsibilityFile = z.object({
-  labels: z.array(z.object({ id: z.string(), role, words: z.array(z.string().min(1)).min(1) })),
-  inline: z.object({
+export const ResponsibilityFile = z.strictObject({
+  labels: z.array(z.strictObject({ id: z.string(), role, words: z.array(z.string().min(1)).min(1) })),
+  inline: z.strictObject({
     by: z.string().min(1),
-    triggers: z.array(z.object({ id: z.string(), role, word: z.string().min(1), not_followed_by: z.array(z.string().min(1)).default([]) })).min(1),
-    cooperate: z.object({ id: z.string(), role, words: z.array(z.string().min(1)).min(1) }),
+    triggers: z.array(z.strictObject({ id: z.string(), role, word: z.string().min(1), not_followed_by: z.array(z.string().min(1)).default([]) })).min(1),
+    cooperate: z.strictObject({ id: z.string(), role, words: z.array(z.string().min(1)).min(1) }),
     lead_words: z.array(z.string().min(1)).default([]),
   }),
-  examples: z.array(z.object({ text: z.string(), expect: z.array(z.object({ role, units: z.array(z.string()) })) })).min(1),
+  examples: z.array(z.strictObject({ text: z.string(), expect: z.array(z.strictObject({ role, units: z.array(z.string()) })) })).min(1),
 });
 
-export const MeasureUnitsFile = z.object({
-  units: z.array(z.object({ text: z.string().min(1), normal: z.string().min(1), count: z.boolean().default(false), scope: z.boolean().default(false) })).min(1),
+export const MeasureUnitsFile = z.strictObject({
+  units: z.array(z.strictObject({ text: z.string().min(1), normal: z.string().min(1), count: z.boolean().default(false), scope: z.boolean().default(false) })).min(1),
 });
 
 const op = z.enum(['<=', '<', '>=', '>', '=', '~', 'range', 'up', 'down', 'keep', 'text']);
-export const ComparatorsFile = z.object({
-  before: z.array(z.object({ id: z.string(), words: z.array(z.string().min(1)), op })),
-  after: z.array(z.object({ id: z.string(), words: z.array(z.string().min(1)), op })),
-  qualitative: z.array(z.object({ words: z.array(z.string().min(1)), op })),
+export const ComparatorsFile = z.strictObject({
+  before: z.array(z.strictObject({ id: z.string(), words: z.array(z.string().min(1)), op })),
+  after: z.array(z.strictObject({ id: z.string(), words: z.array(z.string().min(1)), op })),
+  qualitative: z.array(z.strictObject({ words: z.array(z.string().min(1)), op })),
   examples: z
     .array(
-      z.object({
+      z.strictObject({
         text: z.string(),
         op,
         value: z.number().nullable(),
@@ -64,29 +64,29 @@ export const ComparatorsFile = z.object({
     .min(1),
 });
 
-export const UnitNamesFile = z.object({
+export const UnitNamesFile = z.strictObject({
   prefixes: z.array(z.string().min(1)),
   suffixes: z.array(z.string().min(1)),
   generic: z.array(z.string().min(1)),
   etc_tails: z.array(z.string()),
   etc_words: z.array(z.string().min(1)),
-  canonical: z.array(z.object({ name: z.string().min(1), aliases: z.array(z.string().min(1)) })),
-  examples: z.array(z.object({ name: z.string(), canonical: z.string() })).min(1),
+  canonical: z.array(z.strictObject({ name: z.string().min(1), aliases: z.array(z.string().min(1)) })),
+  examples: z.array(z.strictObject({ name: z.string(), canonical: z.string() })).min(1),
 });
 
-export const SectionsFile = z.object({
+export const SectionsFile = z.strictObject({
   review_titles: z.array(regexSource),
   review_sentences: z.array(regexSource),
-  blocks: z.array(z.object({ words: z.array(z.string().min(1)), kind: z.enum(['goal', 'measure', 'task']) })),
-  plan_title: z.object({ endings: z.array(z.string().min(1)), reject: z.array(regexSource), max_length: z.number().int().positive() }),
-  subjects: z.array(z.object({ words: z.array(z.string().min(1)), subject: z.string() })),
-  periods: z.array(z.object({ words: z.array(z.string().min(1)), from: z.number().int(), to: z.number().int() })),
+  blocks: z.array(z.strictObject({ words: z.array(z.string().min(1)), kind: z.enum(['goal', 'measure', 'task']) })),
+  plan_title: z.strictObject({ endings: z.array(z.string().min(1)), reject: z.array(regexSource), max_length: z.number().int().positive() }),
+  subjects: z.array(z.strictObject({ words: z.array(z.string().min(1)), subject: z.string() })),
+  periods: z.array(z.strictObject({ words: z.array(z.string().min(1)), from: z.number().int(), to: z.number().int() })),
 });
 
 export type Op = z.infer<typeof op>;
 export type Role = z.infer<typeof role>;
 
-export const IndicatorsFile = z.object({
+export const IndicatorsFile = z.strictObject({
   lead_words: z.array(z.string().min(1)),
   lead_patterns: z.array(regexSource).default([]),
   name_trail_words: z.array(z.string().min(1)).default([]),
@@ -97,7 +97,7 @@ export const IndicatorsFile = z.object({
   action_verbs: z.array(z.string().min(1)),
   structural_nouns: z.array(z.string().min(1)),
   clause_end: regexSource,
-  examples: z.array(z.object({ text: z.string(), indicator: z.string() })).min(1),
+  examples: z.array(z.strictObject({ text: z.string(), indicator: z.string() })).min(1),
 });
 
 export const DOMAINS = ['健康', '教育', '福利', '家庭', '环境', '法律保护', '安全', '经济', '参与决策', '社会保障', '文化', '参与'] as const;

@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { PlandbError } from '../errors.js';
+import { PlandbError, isEnvironmental } from '../errors.js';
 import { planPlace, unitGovernment, type PlanPlace } from '../divisions/government.js';
 import { shortName } from '../divisions/index.js';
 import { catalogue } from '../extract/catalogue.js';
@@ -13,25 +13,127 @@ import { MIGRATIONS } from './schema.js';
 
 export type DB = Database.Database;
 
+/** This plandb's version, recorded in the database's meta table by every writer. */
+export const PLANDB_VERSION = '0.1.0';
+
+/** How long a connection waits for another process's lock (a reader during an ingest's commit, a writer behind a long read). */
+const BUSY_TIMEOUT_MS = 30_000;
+
+const SQLITE_MAGIC = 'SQLite format 3\0';
+
+export type DbKind = 'missing' | 'empty' | 'plandb' | 'other';
+
+/**
+ * What sits at `file`: nothing, an empty file or empty SQLite database, a plandb database, or
+ * something else (a README, a device, another program's database), with the reason.
+ */
+export function inspectDbFile(file: string): { kind: DbKind; why?: string } {
+  let st;
+  try {
+    st = statSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    throw new PlandbError('DB', `cannot inspect database: ${(e as Error).message}`, file, isEnvironmental(e));
+  }
+  if (st.isDirectory()) return { kind: 'other', why: 'is a folder' };
+  if (!st.isFile()) return { kind: 'other', why: 'is not a regular file (a device, FIFO or socket)' };
+  if (st.size === 0) return { kind: 'empty' };
+  const head = Buffer.alloc(16);
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    readSync(fd, head, 0, 16, 0);
+  } catch (e) {
+    throw new PlandbError('DB', `cannot read database: ${(e as Error).message}`, file, isEnvironmental(e));
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  if (head.toString('latin1') !== SQLITE_MAGIC) return { kind: 'other', why: 'is not an SQLite database' };
+  let db: DB | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
+    if (!tables.size) return { kind: 'empty' };
+    if (!tables.has('migrations') || !tables.has('plans')) return { kind: 'other', why: 'is an SQLite database of another program' };
+    return { kind: 'plandb' };
+  } catch (e) {
+    return { kind: 'other', why: `is not a readable SQLite database (${(e as Error).message})` };
+  } finally {
+    db?.close();
+  }
+}
+
+/** Throws unless `file` is missing, empty or a plandb database: plandb never writes over anything else. */
+export function requirePlandbTarget(file: string): DbKind {
+  const r = inspectDbFile(file);
+  if (r.kind === 'other') throw new PlandbError('DB', `not a plandb database (${r.why}); refusing to write to it`, file);
+  return r.kind;
+}
+
+/** Migration names this plandb does not know: the database was written by a newer plandb. */
+export function unknownMigrations(db: DB): string[] {
+  const known = new Set(MIGRATIONS.map((m) => m.name));
+  const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'").get();
+  if (!has) return [];
+  return (db.prepare('SELECT name FROM migrations ORDER BY name').pluck().all() as string[]).filter((n) => !known.has(n));
+}
+
+/** "written by plandb 0.3.0 (migration 004-x is unknown to plandb 0.1.0)" */
+export function newerNote(db: DB, unknown: string[]): string {
+  let version = 'a newer plandb';
+  try {
+    const v = db.prepare("SELECT value FROM meta WHERE key = 'plandb_version'").pluck().get() as string | undefined;
+    if (v) version = `plandb ${v}`;
+  } catch {
+    /* no meta table */
+  }
+  return `written by ${version} (migration${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} unknown to plandb ${PLANDB_VERSION})`;
+}
+
+/** A database error as one line naming the database file; environmental ones (disk full…) are marked so. */
+export function dbError(e: unknown, file: string, what = 'database error'): PlandbError {
+  if (e instanceof PlandbError) return e;
+  const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+  return new PlandbError('DB', `${what}: ${msg}`, file, isEnvironmental(e));
+}
+
+const dbFiles = new WeakMap<DB, string>();
+/** The file a connection was opened on (for messages). */
+export const dbFileOf = (db: DB): string => dbFiles.get(db) ?? db.name;
+
 export function openDb(file: string, opts: { readonly?: boolean } = {}): DB {
-  if (opts.readonly && !existsSync(file)) throw new PlandbError('DB', `database not found (build it with 'plandb rebuild')`, file);
+  const kind = inspectDbFile(file);
+  if (opts.readonly && kind.kind === 'missing') throw new PlandbError('DB', `database not found (build it with 'plandb rebuild')`, file);
+  if (kind.kind === 'other') throw new PlandbError('DB', `not a plandb database (${kind.why})${opts.readonly ? '' : '; refusing to write to it'}`, file);
+  if (opts.readonly && kind.kind === 'empty') throw new PlandbError('DB', `empty database (build it with 'plandb rebuild')`, file);
   if (!opts.readonly) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   let db: DB;
   try {
-    db = new Database(file, { readonly: !!opts.readonly, fileMustExist: !!opts.readonly });
+    db = new Database(file, { readonly: !!opts.readonly, fileMustExist: !!opts.readonly, timeout: BUSY_TIMEOUT_MS });
   } catch (e) {
-    throw new PlandbError('DB', `cannot open database: ${(e as Error).message}`, file);
+    throw dbError(e, file, 'cannot open database');
   }
-  db.pragma('foreign_keys = ON');
-  if (!opts.readonly) {
-    db.pragma('journal_mode = DELETE');
-    migrate(db);
-  } else {
-    const pending = pendingMigrations(db);
-    if (pending.length) {
-      db.close();
-      throw new PlandbError('DB', `database was built by an older plandb (missing ${pending.join(', ')}); run plandb rebuild`, file);
+  dbFiles.set(db, file);
+  try {
+    db.pragma('foreign_keys = ON');
+    if (!opts.readonly) {
+      const unknown = unknownMigrations(db);
+      if (unknown.length) throw new PlandbError('DB', `database ${newerNote(db, unknown)}; refusing to write to it (upgrade plandb)`, file);
+      db.pragma('journal_mode = DELETE');
+      // keep a document's changes in memory until its commit, so readers are locked out only while it commits
+      db.pragma('cache_spill = OFF');
+      // test hook: a database that cannot grow past N pages fails with SQLITE_FULL, like a full disk
+      const maxPages = Number(process.env.PLANDB_TEST_MAX_PAGES);
+      if (maxPages > 0) db.pragma(`max_page_count = ${Math.floor(maxPages)}`);
+      migrate(db);
+      db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('plandb_version', ?)").run(PLANDB_VERSION);
+    } else {
+      const pending = pendingMigrations(db);
+      if (pending.length) throw new PlandbError('DB', `database was built by an older plandb (missing ${pending.join(', ')}); run plandb rebuild`, file);
     }
+  } catch (e) {
+    db.close();
+    throw dbError(e, file, 'cannot prepare database');
   }
   return db;
 }
@@ -77,6 +179,10 @@ export interface WriteStats {
   targets: number;
   responsibilities: number;
   replacedPlans: number;
+  /** titles of the plans this document replaced (an earlier copy of the file, or the same plan from another file) */
+  replaced: string[];
+  /** titles of plans that appear more than once in the document: only the first copy is stored */
+  duplicates: string[];
 }
 
 /**
@@ -85,11 +191,13 @@ export interface WriteStats {
  */
 export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats {
   const units = unitModel(rules);
-  const stats: WriteStats = { plans: 0, sections: 0, items: 0, targets: 0, responsibilities: 0, replacedPlans: 0 };
+  const stats: WriteStats = { plans: 0, sections: 0, items: 0, targets: 0, responsibilities: 0, replacedPlans: 0, replaced: [], duplicates: [] };
   const fullPath = path.resolve(doc.file);
   const q = {
     delSource: db.prepare('DELETE FROM sources WHERE path = ?'),
     delPlan: db.prepare('DELETE FROM plans WHERE plan_key = ?'),
+    titleOfKey: db.prepare('SELECT title FROM plans WHERE plan_key = ?').pluck(),
+    titlesOfPath: db.prepare('SELECT title FROM plans WHERE source_id IN (SELECT id FROM sources WHERE path = ?) ORDER BY id').pluck(),
     delPlansOfPath: db.prepare('DELETE FROM plans WHERE source_id IN (SELECT id FROM sources WHERE path = ?)'),
     orphanSources: db.prepare('DELETE FROM sources WHERE id NOT IN (SELECT source_id FROM plans)'),
     insSource: db.prepare(
@@ -127,11 +235,30 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
     q.insAlias.run(name, id);
     return id;
   };
+  // the same plan twice in one file (pasted twice, or a copy in an appendix): store the first copy
+  const seen = new Set<string>();
+  const plans = doc.plans.filter(({ plan }) => {
+    const key = planKey(plan.title, plan.region, plan.period);
+    if (seen.has(key)) {
+      stats.duplicates.push(plan.title);
+      return false;
+    }
+    seen.add(key);
+    return true;
+  });
   syncCatalogue(db, rules);
   db.transaction(() => {
     // a re-ingested plan keeps its id, so `plandb review 3` still means the same plan after a correction
-    const keptIds = new Map(doc.plans.map(({ plan }) => [plan, (q.planIdOf.get(planKey(plan.title, plan.region, plan.period)) as number | undefined) ?? null]));
-    for (const { plan } of doc.plans) stats.replacedPlans += q.delPlan.run(planKey(plan.title, plan.region, plan.period)).changes;
+    const keptIds = new Map(plans.map(({ plan }) => [plan, (q.planIdOf.get(planKey(plan.title, plan.region, plan.period)) as number | undefined) ?? null]));
+    const replaced = new Set<string>();
+    for (const { plan } of plans) {
+      const key = planKey(plan.title, plan.region, plan.period);
+      const title = q.titleOfKey.get(key) as string | undefined;
+      if (title !== undefined) replaced.add(title);
+      stats.replacedPlans += q.delPlan.run(key).changes;
+    }
+    for (const t of q.titlesOfPath.all(fullPath) as string[]) replaced.add(t);
+    stats.replaced = [...replaced];
     stats.replacedPlans += q.delPlansOfPath.run(fullPath).changes;
     q.delSource.run(fullPath);
     q.orphanSources.run();
@@ -140,7 +267,7 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
       q.insSource.run(fullPath, path.basename(doc.file), doc.format, doc.encoding ?? null, sha256(doc.source), doc.contentHash, doc.pageStarts?.length ?? null, doc.norm.text, new Date().toISOString())
         .lastInsertRowid,
     );
-    for (const { plan, targets, responsibilities } of doc.plans) {
+    for (const { plan, targets, responsibilities } of plans) {
       const place = planPlace(plan.region, plan.title);
       for (const d of [...place.chain].reverse()) q.insDivision.run(d.code, d.name, d.level, d.parent ?? (d.code === '000000' ? null : '000000'));
       const planId = Number(
@@ -204,20 +331,116 @@ export function indicatorKey(s: string): string {
   return s.normalize('NFKC').replace(/[\s　]/g, '').replace(/（/g, '(').replace(/）/g, ')').toLowerCase();
 }
 
-/** Builds a database at a temporary path and renames it over `file` only when `build` succeeds. */
-export async function withNewDatabase<T>(file: string, build: (db: DB) => Promise<T>): Promise<T> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  rmSync(tmp, { force: true });
-  const db = openDb(tmp);
+const TMP_INFIX = '.tmp-';
+
+function alive(pid: number): boolean {
   try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes what interrupted rebuilds of `file` left behind: `FILE.tmp-PID` and its journal
+ * (`-journal`, `-wal`, `-shm`) when process PID is no longer running. Returns the removed paths.
+ */
+export function removeStaleTemps(file: string): string[] {
+  const dir = path.dirname(path.resolve(file));
+  const base = path.basename(file) + TMP_INFIX;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const n of names) {
+    if (!n.startsWith(base)) continue;
+    const m = /^(\d+)(?:-journal|-wal|-shm)?$/.exec(n.slice(base.length));
+    if (!m || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
+    const full = path.join(dir, n);
+    try {
+      rmSync(full, { force: true });
+      removed.push(full);
+    } catch {
+      /* someone else's file we cannot remove: leave it */
+    }
+  }
+  return removed;
+}
+
+/**
+ * Lets SQLite recover the database at `file` (roll back a hot journal an interrupted ingest left)
+ * before it is replaced, so that no stale journal is ever played back into the new database.
+ */
+function settle(file: string): void {
+  const db = new Database(file, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+  try {
+    db.pragma('schema_version');
+  } finally {
+    db.close();
+  }
+  rmSync(`${file}-journal`, { force: true });
+}
+
+/**
+ * Builds a database at a temporary path next to `file` and renames it over `file` only when `build`
+ * succeeds; on any failure (or SIGINT/SIGTERM) the temporary file goes and `file` stays byte for byte.
+ * Refuses a `file` that is not a plandb database or was written by a newer plandb.
+ */
+export async function withNewDatabase<T>(file: string, build: (db: DB) => Promise<T>): Promise<T> {
+  const kind = requirePlandbTarget(file);
+  if (kind === 'plandb') {
+    const old = new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    try {
+      const unknown = unknownMigrations(old);
+      if (unknown.length) throw new PlandbError('DB', `database ${newerNote(old, unknown)}; refusing to replace it (upgrade plandb, or remove the file)`, file);
+    } catch (e) {
+      throw dbError(e, file);
+    } finally {
+      old.close();
+    }
+  }
+  removeStaleTemps(file);
+  const tmp = `${file}${TMP_INFIX}${process.pid}`;
+  const clean = () => {
+    for (const f of [tmp, `${tmp}-journal`]) rmSync(f, { force: true });
+  };
+  clean();
+  const onSignal = (sig: NodeJS.Signals) => {
+    try {
+      if (db.open) db.close();
+    } catch {
+      /* closing is best effort */
+    }
+    clean();
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  };
+  const db = openDb(tmp);
+  dbFiles.set(db, file); // messages name the database being rebuilt, not its temporary copy
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    // the temporary database needs no crash journal on disk (a crash discards it), only rollback of a failed file
+    db.pragma('journal_mode = MEMORY');
     const out = await build(db);
     db.close();
-    renameSync(tmp, file);
+    try {
+      if (kind === 'plandb') settle(file);
+      renameSync(tmp, file);
+    } catch (e) {
+      throw dbError(e, file, 'cannot replace database');
+    }
     return out;
   } catch (e) {
     if (db.open) db.close();
-    rmSync(tmp, { force: true });
+    clean();
     throw e;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 

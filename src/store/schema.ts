@@ -180,6 +180,13 @@ FROM units u;
 `,
   },
   {
+    name: '003-hardening',
+    sql: `
+-- facts about the database itself: plandb_version = the version of the plandb that last wrote it
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`,
+  },
+  {
     name: '005-indicators-units',
     sql: `
 -- canonical indicators (extract-rules/indicator-catalogue.yaml), written with every build

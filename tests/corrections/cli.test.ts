@@ -114,6 +114,9 @@ describe('an older database', () => {
     const old = path.join(tmpDir('old-db'), 'plans.db');
     const Database = (await import('better-sqlite3')).default;
     const conn = new Database(old);
+    // a database of the first plandb release: the initial schema and nothing after it
+    const { MIGRATIONS } = await import('../../src/store/schema.js');
+    conn.exec(MIGRATIONS[0]!.sql);
     conn.exec("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL); INSERT INTO migrations VALUES ('001-initial', 'x')");
     conn.close();
     const r = await run('review', '1', '--db', old);

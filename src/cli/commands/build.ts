@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { defaultCorrectionsDir, ingest, rebuild, type BatchOptions, type BatchReport, type FileOutcome } from '../../index.js';
+import { BatchError, defaultCorrectionsDir, escapeControls, ingest, rebuild, type BatchOptions, type BatchReport, type FileOutcome } from '../../index.js';
 import { loadRules } from '../../rules/index.js';
 import type { Io } from '../output.js';
 import type { CliState } from '../index.js';
@@ -21,22 +21,31 @@ function progress(io: Io, quiet: boolean): { opts: BatchOptions['onFile']; stop:
       }
       bar.update(done, { file: path.basename(o.file) });
     } else if (total > 1) {
-      io.err(`[${done}/${total}] ${o.ok ? 'ok  ' : 'FAIL'} ${o.file}`);
+      const replaced = o.replaced?.length ? ` (replaced: ${o.replaced.join('; ')})` : '';
+      io.err(escapeControls(`[${done}/${total}] ${o.ok ? 'ok  ' : 'FAIL'} ${o.file}${replaced}`));
     }
   };
   return { opts: onFile, stop: () => (bar as cliProgress.SingleBar | null)?.stop() };
 }
 
-export function summary(report: BatchReport, dbFile: string, io: Io, verb: string): void {
-  for (const f of report.files) if (!f.ok) io.err(`plandb: ${f.error}`);
+/** One line per failed file (its reason), per warning and per correction that did not apply as written. */
+export function fileLines(report: BatchReport, io: Io): void {
+  for (const f of report.files) {
+    if (!f.ok) io.err(`plandb: ${f.error}`);
+    for (const w of f.warnings ?? []) io.err(`plandb: ${escapeControls(`${f.file}: ${w}`)}`);
+  }
+}
+
+export function summary(report: BatchReport, dbFile: string, io: Io, verb: string, total = report.files.length): void {
+  fileLines(report, io);
   const notes = report.files.flatMap((f) => (f.reviewNotes ?? []).map((n) => ({ ...n, file: f.file })));
-  for (const n of notes) io.err(`plandb: warning: ${n.file}: ${n.plan}: ${n.kind} correction #${n.correction} (${n.action} ${n.fact} «${n.quote}»): ${n.reason}`);
+  for (const n of notes) io.err(`plandb: warning: ${escapeControls(`${n.file}: ${n.plan}: ${n.kind} correction #${n.correction} (${n.action} ${n.fact} «${n.quote}»): ${n.reason}`)}`);
   const c = report.counts;
   const ok = report.files.length - report.failed;
-  io.out(`${verb} ${dbFile}: ${ok} of ${report.files.length} files ingested${report.failed ? ` (${report.failed} failed, see above)` : ''}`);
+  io.out(escapeControls(`${verb} ${dbFile}: ${ok} of ${total} files ingested${report.failed ? ` (${report.failed} failed, see above)` : ''}`));
   io.out(`  ${c.plans} plans, ${c.sections} sections, ${c.items} items, ${c.targets} targets, ${c.units} units, ${c.responsibilities} responsibilities`);
-  const replaced = report.files.reduce((n, f) => n + (f.replacedPlans ?? 0), 0);
-  if (replaced) io.out(`  ${replaced} plan(s) replaced by a newer copy`);
+  const replaced = report.files.flatMap((f) => f.replaced ?? []);
+  if (replaced.length) io.out(`  ${replaced.length} plan(s) replaced by a newer copy: ${escapeControls(replaced.join('; '))}`);
   const stale = notes.filter((n) => n.kind === 'stale').length;
   if (stale) io.out(`  ${stale} stale correction(s), see above and plandb corrections --stale`);
   io.out(`Next: plandb plans --db ${dbFile}   |   plandb targets --unit 市卫健委 --db ${dbFile}`);
@@ -56,7 +65,13 @@ export function registerBuild(program: Command, state: CliState): void {
       const rules = loadRules(o.rules);
       const p = progress(state.io, !!o.quiet);
       const corrections = o.corrections ?? defaultCorrectionsDir(o.corpus);
-      const report = await rebuild(o.corpus, o.db, { rules, corrections, onFile: p.opts }).finally(p.stop);
+      const report = await rebuild(o.corpus, o.db, { rules, corrections, onFile: p.opts })
+        .catch((e: unknown) => {
+          // the old database was kept: show why each file failed, then the reason
+          if (e instanceof BatchError) fileLines(e.report, state.io);
+          throw e;
+        })
+        .finally(p.stop);
       summary(report, o.db, state.io, 'Built');
       state.exitCode = report.failed ? 1 : 0;
     });
@@ -74,6 +89,7 @@ export function registerBuild(program: Command, state: CliState): void {
       const p = progress(state.io, !!o.quiet);
       const report = await ingest(o.db, files, { rules, corrections: o.corrections, onFile: p.opts }).finally(p.stop);
       summary(report, o.db, state.io, 'Updated');
+      if (report.aborted) state.io.err(`plandb: ingest stopped: ${report.aborted}`);
       state.exitCode = report.failed ? 1 : 0;
     });
 }

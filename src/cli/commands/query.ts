@@ -32,8 +32,20 @@ import {
   type ResultSet,
 } from '../../query/index.js';
 import { DEFAULT_DB } from '../../query/format.js';
-import type { DB } from '../../store/db.js';
+import { PlandbError } from '../../errors.js';
+import { parseLimit } from '../../query/search.js';
+import { dbError, newerNote, unknownMigrations, type DB } from '../../store/db.js';
 import type { CliState } from '../index.js';
+
+/** An SQLite error while reading becomes one line naming the database (and saying so when a newer plandb wrote it). */
+function queryDbError(e: unknown, db: DB, file: string): unknown {
+  const code = (e as { code?: unknown })?.code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return e;
+  const err = dbError(e, file);
+  if (!db.open) return err;
+  const unknown = unknownMigrations(db);
+  return unknown.length ? new PlandbError('DB', `${err.message} (the database was ${newerNote(db, unknown)}; upgrade plandb)`, file) : err;
+}
 
 const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}`;
 
@@ -44,6 +56,8 @@ export function registerQuery(program: Command, state: CliState): void {
     let rs: ResultSet;
     try {
       rs = query(db);
+    } catch (e) {
+      throw queryDbError(e, db, o.db);
     } finally {
       db.close();
     }
@@ -225,7 +239,7 @@ export function registerQuery(program: Command, state: CliState): void {
     .addHelpText('after', examples(['plandb search 近视', 'plandb search 托育 服务 --plan 苏州', 'plandb search 心理健康 --csv > 心理健康.csv']))
     .action((words: string[], o: OutputOptions & { plan?: string; limit: string }) =>
       run(o, (db) => {
-        const r = searchItems(db, { query: words.join(' '), plan: o.plan, limit: Number(o.limit) });
+        const r = searchItems(db, { query: words.join(' '), plan: o.plan, limit: parseLimit(o.limit) });
         return { columns: SEARCH_COLUMNS, rows: r.rows, sheet: 'search' };
       }),
     );
@@ -239,7 +253,9 @@ export function registerQuery(program: Command, state: CliState): void {
     .action(async (o: { out: string; db: string }) => {
       const db = openQueryDb(o.db);
       try {
-        const r = await exportAll(db, { out: o.out });
+        const r = await exportAll(db, { out: o.out }).catch((e: unknown) => {
+          throw queryDbError(e, db, o.db);
+        });
         for (const t of r.tables) state.io.out(`${t.csv}  ${t.rows} rows${t.type === 'view' ? ' (view)' : ''}`);
         state.io.out(`${r.workbook}  ${r.tables.length} sheets`);
       } finally {
