@@ -40,7 +40,7 @@ export function processText(input: IngestedText, file: string, rules: Rules = lo
   const plans: PlanResult[] = seg.plans.map((plan) => {
     const ctx = { rules, plan, cut: units.cut };
     const targets: TargetFact[] = [];
-    for (const t of plan.tables) targets.push(...extractTableTargets(t, ctx));
+    for (const t of plan.tables) if (!t.roles) targets.push(...extractTableTargets(t, ctx));
     for (const it of plan.items) targets.push(...extractItemTargets(it, ctx));
     const responsibilities = plan.items.flatMap((it) => extractResponsibilities(it, c, units));
     return { plan, targets, responsibilities };
@@ -54,7 +54,7 @@ export function processText(input: IngestedText, file: string, rules: Rules = lo
     norm,
     pageStarts: input.pageStarts,
     plans,
-    warnings: seg.warnings,
+    warnings: [...(input.warnings ?? []), ...seg.warnings],
   };
   return doc;
 }

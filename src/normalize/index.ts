@@ -161,6 +161,8 @@ export interface JoinRules {
   endsParagraph: RegExp;
   /** plan-title-like lines are never joined */
   isTitle: (s: string) => boolean;
+  /** lines that stand alone, never joined to a neighbour (a 主要责任单位 column header) */
+  standalone?: RegExp;
 }
 
 const MIN_JOIN_LENGTH = 16;
@@ -172,6 +174,7 @@ function joinDecision(prev: string, next: string, jr: JoinRules): 'join' | 'join
   if (/[、，,和及]$/.test(prev) && /^\d+[.．]\s*\d/.test(next)) return 'join-number';
   if (/[、，,]$/.test(prev) && !/^[（(]?[一二三四五六七八九十]+[、）)]/.test(next)) return 'join';
   if (jr.endsParagraph.test(prev)) return 'keep';
+  if (jr.standalone && (jr.standalone.test(prev) || jr.standalone.test(next))) return 'keep';
   if (jr.startsStructure.test(next)) return 'keep';
   if (jr.isTitle(prev) || jr.isTitle(next)) return 'keep';
   // a heading line (marker, no sentence yet) only takes a short dangling fragment

@@ -8,6 +8,7 @@ import {
   ComparatorsFile,
   HeadingsFile,
   IndicatorsFile,
+  DocumentsFile,
   JunkFile,
   MeasureUnitsFile,
   ResponsibilityFile,
@@ -30,6 +31,7 @@ export interface Rules {
   unitNames: z.infer<typeof UnitNamesFile>;
   sections: z.infer<typeof SectionsFile>;
   indicators: z.infer<typeof IndicatorsFile>;
+  documents: z.infer<typeof DocumentsFile>;
   /** path of the jieba user dictionary (unit-name parts and indicator words) */
   jiebaDict: string;
 }
@@ -70,6 +72,7 @@ export function loadRules(dir: string = DEFAULT_RULES_DIR): Rules {
     unitNames: loadOne(key, 'unit-names.yaml', UnitNamesFile),
     sections: loadOne(key, 'sections.yaml', SectionsFile),
     indicators: loadOne(key, 'indicators.yaml', IndicatorsFile),
+    documents: loadOne(key, 'documents.yaml', DocumentsFile),
     jiebaDict: path.join(key, 'jieba-user.dict.txt'),
   };
   cache.set(key, rules);

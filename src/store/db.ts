@@ -5,6 +5,7 @@ import { PlandbError } from '../errors.js';
 import { unitModel } from '../extract/units.js';
 import { pageOf, respQuote, sha256, sourceSlice, targetHeading, type DocResult } from '../pipeline.js';
 import type { Rules } from '../rules/index.js';
+import type { Warning } from '../ingest/types.js';
 import { effectiveYear } from '../years.js';
 import { MIGRATIONS } from './schema.js';
 
@@ -32,10 +33,26 @@ export function migrate(db: DB): void {
   const done = new Set(db.prepare('SELECT name FROM migrations').pluck().all() as string[]);
   for (const m of MIGRATIONS) {
     if (done.has(m.name)) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.prepare('INSERT INTO migrations (name, applied_at) VALUES (?, ?)').run(m.name, new Date().toISOString());
-    })();
+    // a table rebuild must not cascade deletes through the tables that reference it
+    // (PRAGMA foreign_keys cannot change inside a transaction); legacy_alter_table keeps the
+    // views that name the rebuilt table valid across its rename
+    if (m.rebuildsTables) db.pragma('foreign_keys = OFF');
+    if (m.rebuildsTables) db.pragma('legacy_alter_table = ON');
+    try {
+      db.transaction(() => {
+        db.exec(m.sql);
+        if (m.rebuildsTables) {
+          const bad = db.pragma('foreign_key_check') as unknown[];
+          if (bad.length) throw new PlandbError('DB', `migration ${m.name} would break ${bad.length} foreign key(s)`);
+        }
+        db.prepare('INSERT INTO migrations (name, applied_at) VALUES (?, ?)').run(m.name, new Date().toISOString());
+      })();
+    } finally {
+      if (m.rebuildsTables) {
+        db.pragma('legacy_alter_table = OFF');
+        db.pragma('foreign_keys = ON');
+      }
+    }
   }
 }
 
@@ -91,6 +108,7 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
     unitId: db.prepare('SELECT id FROM units WHERE canonical = ?').pluck(),
     insUnit: db.prepare('INSERT INTO units (canonical) VALUES (?)'),
     insAlias: db.prepare('INSERT OR IGNORE INTO unit_aliases (alias, unit_id) VALUES (?, ?)'),
+    insWarning: db.prepare('INSERT INTO warnings (source_id, plan_id, code, severity, message, start, end, page, rule) VALUES (?,?,?,?,?,?,?,?,?)'),
     insRU: db.prepare('INSERT INTO responsibility_units (responsibility_id, position, unit_id, name) VALUES (?,?,?,?)'),
   };
   const unitIdOf = (name: string): number => {
@@ -111,12 +129,14 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
       q.insSource.run(fullPath, path.basename(doc.file), doc.format, doc.encoding ?? null, sha256(doc.source), doc.contentHash, doc.pageStarts?.length ?? null, doc.norm.text, new Date().toISOString())
         .lastInsertRowid,
     );
+    const planIds: number[] = [];
     for (const { plan, targets, responsibilities } of doc.plans) {
       const planId = Number(
         q.insPlan.run(sourceId, planKey(plan.title, plan.region, plan.period), plan.title, plan.region, plan.subject, plan.period?.[0] ?? null, plan.period?.[1] ?? null, plan.start, plan.end)
           .lastInsertRowid,
       );
       stats.plans++;
+      planIds.push(planId);
       const sectionIds: number[] = [];
       for (const h of plan.headings) {
         const parent = h.parent === null ? null : sectionIds[h.parent]!;
@@ -146,8 +166,19 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
         stats.responsibilities++;
       }
     }
+    for (const w of doc.warnings) {
+      const pi = warningPlan(doc, w);
+      q.insWarning.run(sourceId, pi === null ? null : planIds[pi]!, w.code, w.severity, w.message, w.start, w.end, pageOf(doc, w.start), w.rule);
+    }
   })();
   return stats;
+}
+
+/** Index of the plan a warning sits in (by its span), or null for a whole-file warning. */
+export function warningPlan(doc: DocResult, w: Warning): number | null {
+  if (w.start === 0 && w.end === 0) return null;
+  const i = doc.plans.findIndex(({ plan }) => w.start >= plan.start && w.start <= plan.end);
+  return i < 0 ? null : i;
 }
 
 /** Indicator names that differ only in spacing, width or brackets group together. */
