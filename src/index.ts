@@ -4,12 +4,12 @@ import path from 'node:path';
 import PQueue from 'p-queue';
 import { PlandbError, errorLine } from './errors.js';
 import { ingestFile } from './ingest/index.js';
-import { processText, requirePlans, type DocResult } from './pipeline.js';
+import { formatWarning, processText, requirePlans, type DocResult } from './pipeline.js';
 import { loadRules, type Rules } from './rules/index.js';
 import { counts, openDb, withNewDatabase, writeDocument, type DB, type DbCounts } from './store/db.js';
 
 export { PlandbError, errorLine } from './errors.js';
-export { processText, type DocResult } from './pipeline.js';
+export { formatWarning, processText, type DocResult } from './pipeline.js';
 export { loadRules, type Rules } from './rules/index.js';
 export { toGoldJson } from './output.js';
 export { openDb, counts, type DB } from './store/db.js';
@@ -51,6 +51,8 @@ export interface FileOutcome {
   targets?: number;
   responsibilities?: number;
   replacedPlans?: number;
+  /** positioned warnings, one line each (`file:line:col severity code: message`) */
+  warnings?: string[];
 }
 
 export interface BatchReport {
@@ -85,7 +87,7 @@ export async function ingestInto(db: DB, files: string[], opts: BatchOptions = {
       try {
         if (!doc) throw error;
         const s = writeDocument(db, doc, rules);
-        o = { file, ok: true, plans: s.plans, targets: s.targets, responsibilities: s.responsibilities, replacedPlans: s.replacedPlans };
+        o = { file, ok: true, plans: s.plans, targets: s.targets, responsibilities: s.responsibilities, replacedPlans: s.replacedPlans, warnings: doc.warnings.map((w) => formatWarning(doc, w)) };
       } catch (e) {
         if (!(e instanceof PlandbError) && process.env.PLANDB_DEBUG) console.error(e);
         o = { file, ok: false, error: errorLine(e, file) };

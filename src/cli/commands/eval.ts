@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { evaluate, formatScore } from '../../eval/index.js';
+import { evaluate, formatScore, type EvalFormat } from '../../eval/index.js';
 import { loadRules } from '../../rules/index.js';
 import type { CliState } from '../index.js';
 
@@ -10,11 +10,11 @@ export function registerEval(program: Command, state: CliState): void {
     .description('score extraction against gold files (FORMAT.md): headings, targets, op, year, responsibilities')
     .requiredOption('--gold <dir>', 'folder of gold .json files')
     .option('--sources <dir>', 'folder with the source file of each gold file (same stem)', 'corpus')
-    .option('--format <fmt>', 'which rendering of each source to score: txt, pdf, docx or any', 'txt')
+    .option('--format <fmt>', 'which rendering of each source to score: txt, html, pdf, doc, docx or any (first found in that order)', 'txt')
     .option('--rules <dir>', 'extraction rules folder')
     .option('--verbose', 'list every miss')
     .option('--json', 'print the report as JSON')
-    .action(async (o: { gold: string; sources: string; format: 'txt' | 'pdf' | 'docx' | 'any'; rules?: string; verbose?: boolean; json?: boolean }) => {
+    .action(async (o: { gold: string; sources: string; format: EvalFormat; rules?: string; verbose?: boolean; json?: boolean }) => {
       const report = await evaluate(o.gold, o.sources, { format: o.format, rules: loadRules(o.rules) });
       if (o.json) {
         state.io.out(JSON.stringify(report, null, 1));
