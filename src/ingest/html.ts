@@ -49,8 +49,13 @@ export function decodeHtml(buf: Buffer, file: string): { html: string; encoding:
     }
   };
   if (declared) {
-    // a page that lies about its charset (saved by a browser as UTF-8 but still saying gb2312) is common
-    const html = tryDecode(declared, true) ?? (declared !== 'utf-8' ? tryDecode('utf-8', true) : tryDecode('gb18030', true)) ?? tryDecode(declared, false);
+    // a page that lies about its charset (saved by a browser as UTF-8 but still saying gb2312) is
+    // common; GBK bytes of Chinese text are practically never valid UTF-8, so valid UTF-8 wins
+    if (declared !== 'utf-8' && !declared.startsWith('utf-16')) {
+      const utf8 = tryDecode('utf-8', true);
+      if (utf8 !== null) return { html: utf8, encoding: 'utf-8' };
+    }
+    const html = tryDecode(declared, true) ?? (declared === 'utf-8' ? tryDecode('gb18030', true) : null) ?? tryDecode(declared, false);
     if (html !== null) return { html, encoding: declared };
     throw new PlandbError('ENCODING', `cannot decode HTML as ${declared}`, file);
   }
