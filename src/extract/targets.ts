@@ -438,7 +438,7 @@ export function extractTableTargets(table: Table, ctx: ExtractContext): TargetFa
 }
 
 function parseCell(raw: string, md: Model): { op: Op; value: number | null; value2: number | null; unit: string | null } {
-  const m = /(≤|≥|<|>|＜|＞|不得低于|不得少于|不得高于|不得超过|不低于|不少于|不超过|不高于|至少|低于|高于|达到)?(\d+(?:\.\d+)?)(?:\s*[-—~～至]\s*(\d+(?:\.\d+)?))?\s*([%％‰]|[\u4e00-\u9fa5]{1,2}(?=左右|以上|以下|$))?(以上|以下|以内|左右)?/u.exec(raw);
+  const m = /(≤|≥|<|>|＜|＞|不得低于|不得少于|不得高于|不得超过|不低于|不少于|不超过|不高于|至少|低于|高于|达到)?(\d+(?:\.\d+)?)(?:\s*[-—~～至]\s*(\d+(?:\.\d+)?))?\s*([%％‰]|(?!以上|以下|以内|左右)[\u4e00-\u9fa5]{1,2}(?=左右|以上|以下|$))?(以上|以下|以内|左右)?/u.exec(raw);
   if (m) {
     const pre = m[1];
     const value = Number(m[2]);

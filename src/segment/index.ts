@@ -152,6 +152,7 @@ function cellsOf(l: LineRec): Cell[] {
 }
 
 const HEADER_RE = /序号|指标|项目/u;
+const BULLET_RE = /^(?:——|--|—|[·•●▪■◆])/u;
 
 export function segment(text: string, c: Compiled): SegmentResult {
   // outline recovery re-cuts line records (offsets are unchanged): titles running into text, flattened lines
@@ -391,7 +392,9 @@ function segmentPlan(text: string, lines: LineRec[], markers: Array<MarkerHit | 
       addItem(l, goalList && m && !OUTLINE_KINDS.includes(m.kind) ? m.marker : null, false, !goalList);
       continue;
     }
-    addItem(l, m && !OUTLINE_KINDS.includes(m.kind) ? m.marker : null, false);
+    // ——, ·, ● bullets mark items too (——孕产妇死亡率控制在…)
+    const bullet = !m ? BULLET_RE.exec(t)?.[0] ?? null : null;
+    addItem(l, m && !OUTLINE_KINDS.includes(m.kind) ? m.marker : bullet, false);
     if (m && m.kind === 'num') lastItemNum = m.n ?? 0;
   }
   flushCells();
