@@ -1,6 +1,6 @@
 import type { Compiled } from '../rules/compiled.js';
 import { columnRoles, deadlineYear, hasRoleColumn, isColumnHeaderLine, looksLikeUnitLine, type ColumnRole } from './columns.js';
-import { findToc, splitFlattened, splitTitleRunOn, type LineRec } from './outline.js';
+import { findToc, splitFlattened, splitRunOnTables, splitTitleRunOn, type LineRec } from './outline.js';
 import { PERIOD_LINE, periodOf, regionOf } from './title.js';
 import type { Role } from '../rules/index.js';
 import type { Cell, Heading, Item, ItemKind, Plan, Table, TableRow, Warning } from './types.js';
@@ -156,7 +156,7 @@ const BULLET_RE = /^(?:——|--|—|[·•●▪■◆])/u;
 
 export function segment(text: string, c: Compiled): SegmentResult {
   // outline recovery re-cuts line records (offsets are unchanged): titles running into text, flattened lines
-  const lines = splitFlattened(splitTitleRunOn(splitLines(text), c), c);
+  const lines = splitFlattened(splitRunOnTables(splitTitleRunOn(splitLines(text), c)), c);
   const warnings: Warning[] = [];
   const headingLine = (t: string) => {
     const m = matchMarker(t.trim(), c);
@@ -321,6 +321,10 @@ function segmentPlan(text: string, lines: LineRec[], markers: Array<MarkerHit | 
       continue;
     }
     flushCells();
+    if (l.cells) {
+      addRow({ cells: l.cells, start: l.start, end: l.end }, 'tabs');
+      continue;
+    }
     if (l.text.includes('\t')) {
       addRow({ cells: cellsOf(l), start: l.start, end: l.end }, 'tabs');
       continue;

@@ -17,6 +17,8 @@ export interface LineRec {
   flat?: boolean;
   /** the item marker that outline recovery found at the start of this piece (`2.` of `2.5岁…`) */
   marker?: { kind: 'num'; n: number; text: string };
+  /** a table row rebuilt from run-on text: its cells as spans of the normalized text */
+  cells?: Array<{ text: string; start: number; end: number }>;
 }
 
 function cut(l: LineRec, at: number, extra: Partial<LineRec> = {}): [LineRec, LineRec] {
@@ -72,8 +74,9 @@ export function splitFlattened(lines: LineRec[], c: Compiled): LineRec[] {
   for (const l of lines) {
     const startCn = /^\s*([一二三四五六七八九十]{1,3})、/u.exec(l.text);
     if (startCn) cn = cnValue(startCn[1]!);
-    const long = l.text.length >= minLine && (avg >= minLine || l.text.length >= 3 * minLine);
-    if (!long && !inlineList.test(l.text)) {
+    // a piece already cut from a run-on line (after a title or a run-on table) is flattened text too
+    const long = (l.flat && !l.cells) || (l.text.length >= minLine && (avg >= minLine || l.text.length >= 3 * minLine));
+    if (l.cells || (!long && !inlineList.test(l.text))) {
       out.push(l);
       continue;
     }
@@ -203,4 +206,90 @@ export function findToc(lines: LineRec[], isHeadingLine: (t: string) => boolean,
     }
   }
   return { skip, warnings };
+}
+
+const VALUE_TOKEN = /(?:≤|≥|<|>|＜|＞|不少于|不低于|不超过|不高于|至少|达到)?\d+(?:\.\d+)?(?:%|‰|以上|以下|以内|左右)?|提高|下降|逐年提高|逐年下降|保持|稳定|—|-/gu;
+
+/**
+ * An indicator table whose line breaks were lost (`序号指标2020年现状2030年目标1孕产妇死亡率
+ * （1/10万）12≤82儿童之家覆盖率（%）90≥953…`) is rebuilt where its row structure is still
+ * recognisable: a header with 序号/指标 and year columns, then rows numbered 1, 2, 3… each with an
+ * indicator ending in its unit in brackets, and values up to the next row number.
+ */
+export function splitRunOnTables(lines: LineRec[]): LineRec[] {
+  const out: LineRec[] = [];
+  for (const l of lines) {
+    const hm = /序号\s*(指标(?:名称)?|项目)/u.exec(l.text);
+    if (!hm || l.text.includes('\t')) {
+      out.push(l);
+      continue;
+    }
+    const rebuilt = runOnTable(l, hm.index!, hm.index! + hm[0].length);
+    if (!rebuilt) out.push(l);
+    else out.push(...rebuilt);
+  }
+  return out;
+}
+
+function runOnTable(l: LineRec, hStart: number, afterInd: number): LineRec[] | null {
+  const t = l.text;
+  const cell = (s: number, e: number) => ({ text: t.slice(s, e).trim(), start: l.start + s, end: l.start + e });
+  const header = [cell(hStart, hStart + 2), cell(t.indexOf(t.slice(hStart + 2, afterInd).trim(), hStart + 2), afterInd)];
+  let pos = afterInd;
+  const yearCol = /(?:19|20)\d\d年[\u4e00-\u9fa5]{0,5}?(?=(?:19|20)\d\d年|1(?=[\u4e00-\u9fa5“（(])|[\u4e00-\u9fa5]{0}$)/uy;
+  for (;;) {
+    yearCol.lastIndex = pos;
+    const m = yearCol.exec(t);
+    if (!m) break;
+    header.push(cell(pos, pos + m[0].length));
+    pos += m[0].length;
+  }
+  const nVal = header.length - 2;
+  if (nVal < 1) return null;
+  const rows: LineRec[] = [];
+  let n = 1;
+  const rowRe = (k: number) => new RegExp(`${k}(?=[\\u4e00-\\u9fa5“])`, 'uy');
+  for (;;) {
+    const rr = rowRe(n);
+    rr.lastIndex = pos;
+    if (!rr.exec(t)) break;
+    const numEnd = pos + String(n).length;
+    // the indicator: text up to its unit in brackets
+    const im = /[^（(\d]{2,40}?[（(][^（）()]{1,10}[）)]/uy;
+    im.lastIndex = numEnd;
+    const ind = im.exec(t);
+    if (!ind) break;
+    const indEnd = numEnd + ind[0].length;
+    // values up to the next row number (n+1 followed by an indicator) or the end of the values
+    const next = new RegExp(`${n + 1}(?=[^（(\\d]{2,40}?[（(])`, 'u');
+    const rest = t.slice(indEnd);
+    const nm = next.exec(rest);
+    let valEnd = indEnd + (nm ? nm.index : rest.length);
+    const cells = [cell(pos, numEnd), cell(numEnd, indEnd)];
+    let vp = indEnd;
+    VALUE_TOKEN.lastIndex = 0;
+    const seg = t.slice(indEnd, valEnd);
+    let consumed = 0;
+    for (const vm of seg.matchAll(VALUE_TOKEN)) {
+      if (vm.index !== consumed || cells.length - 2 >= nVal) break;
+      cells.push(cell(vp, vp + vm[0].length));
+      vp += vm[0].length;
+      consumed += vm[0].length;
+    }
+    if (cells.length - 2 < 1) break;
+    if (!nm) valEnd = vp;
+    rows.push({ text: t.slice(pos, valEnd), start: l.start + pos, end: l.start + valEnd, flat: true, cells });
+    pos = valEnd;
+    n++;
+    if (!nm) break;
+  }
+  if (rows.length < 2) return null;
+  const pieces: LineRec[] = [];
+  if (t.slice(0, hStart).trim()) pieces.push({ ...l, text: t.slice(0, hStart).trimEnd(), end: l.start + t.slice(0, hStart).trimEnd().length });
+  pieces.push({ text: t.slice(hStart, afterInd), start: l.start + hStart, end: header[header.length - 1]!.end, flat: true, cells: header });
+  pieces.push(...rows);
+  let r = pos;
+  while (r < t.length && /\s/.test(t[r]!)) r++;
+  if (r < t.length) pieces.push({ text: t.slice(r), start: l.start + r, end: l.end, flat: true });
+  return pieces;
 }

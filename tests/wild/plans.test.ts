@@ -21,7 +21,7 @@ beforeAll(async () => {
 
 describe('wild fixtures against their gold', () => {
   it('every fixture is read and scored', () => {
-    expect(wild.files.length).toBe(9);
+    expect(wild.files.length).toBe(10);
     for (const f of wild.files) expect(f.error, f.gold).toBeUndefined();
   });
   it.each(['plans', 'headings', 'targets'] as const)('%s F1 ≥ 0.95 overall', (k) => {
@@ -84,6 +84,26 @@ describe('4. flattened text', () => {
     const t = d.plans[0]!.targets.find((x) => x.indicator === '孕产妇死亡率')!;
     expect([t.op, t.value, t.unit, t.kind]).toEqual(['<=', 8, '1/10万', 'goal']);
     expect(span(d, t)).toBe('孕产妇死亡率控制在8/10万以下');
+  });
+  it('a run-on indicator table is rebuilt into rows whose cells sit on the right text', async () => {
+    const d = await load('flattened-table.txt');
+    const { plan, targets } = d.plans[0]!;
+    const tb = plan.tables[0]!;
+    expect(tb.header.map((c) => span(d, c))).toEqual(['序号', '指标', '2020年现状', '2030年目标']);
+    expect(tb.rows.map((r) => r.cells.map((c) => span(d, c)))).toEqual([
+      ['1', '孕产妇死亡率（1/10万）', '12', '≤8'],
+      ['2', '儿童之家覆盖率（%）', '90', '≥95'],
+      ['3', '儿童友好社区（个）', '2', '不少于10'],
+      ['4', '儿童青少年近视率（%）', '52', '逐年下降'],
+    ]);
+    expect(targets.map((t) => [t.indicator, t.op, t.value, t.year, t.baseline])).toEqual([
+      ['孕产妇死亡率', '<=', 8, 2030, 12],
+      ['儿童之家覆盖率', '>=', 95, 2030, 90],
+      ['儿童友好社区', '>=', 10, 2030, 2],
+      ['儿童青少年近视率', 'down', null, 2030, 52],
+    ]);
+    // the outline goes on after the table
+    expect(plan.headings.map((h) => h.marker + h.title)).toEqual(['一、总体目标', '二、主要指标', '三、组织实施', '（一）加强领导', '（二）加强监测']);
   });
   it('numbers that do not continue a sequence are not split off', () => {
     const body = '为落实要求，制定本规划。'.repeat(12) + '全县有3.5万名儿童，2.婴儿死亡率控制在5‰以下。';
