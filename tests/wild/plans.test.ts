@@ -21,7 +21,7 @@ beforeAll(async () => {
 
 describe('wild fixtures against their gold', () => {
   it('every fixture is read and scored', () => {
-    expect(wild.files.length).toBe(10);
+    expect(wild.files.length).toBe(11);
     for (const f of wild.files) expect(f.error, f.gold).toBeUndefined();
   });
   it.each(['plans', 'headings', 'targets'] as const)('%s F1 ≥ 0.95 overall', (k) => {
@@ -47,6 +47,24 @@ describe('2. titles in their real forms', () => {
   it('a title running straight into the preface (flattened text)', async () => {
     const d = await load('flattened-women.txt');
     expect(span(d, d.plans[0]!.plan.titleSpan)).toBe('溪山县妇女发展规划(2021-2030年)');
+  });
+});
+
+describe('Traditional characters (a Big5 page)', () => {
+  it('is decoded and read in Simplified form, character by character, quotes still exact', async () => {
+    const d = await load('hant-big5.html');
+    expect(d.encoding).toBe('big5');
+    const { plan, targets, responsibilities } = d.plans[0]!;
+    expect([plan.title, plan.region, plan.subject]).toEqual(['石门县妇女发展规划（2021—2030年）', '石门县', '妇女']);
+    expect(targets.map((t) => [t.indicator, sourceSlice(d, t.start, t.end)])[0]).toEqual(['孕产妇死亡率', '孕產婦死亡率控制在12/10萬以下']);
+    expect(responsibilities[0]!.units).toEqual(['县卫健局', '县妇联']);
+    // the review section (發展現狀) gives nothing
+    expect(targets.some((t) => t.value === 15)).toBe(false);
+  });
+  it('Simplified text is never converted (显著 stays 显著)', () => {
+    const text = '某县儿童发展规划（2021-2030年）\n一、总则\n二、目标\n1.儿童健康水平显著提高，婴儿死亡率控制在5‰以下。\n';
+    const d = processText({ text, format: 'txt' }, 'x.txt');
+    expect(d.norm.text).toContain('显著提高');
   });
 });
 
