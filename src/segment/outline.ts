@@ -29,13 +29,21 @@ function cut(l: LineRec, at: number, extra: Partial<LineRec> = {}): [LineRec, Li
   return [a, b];
 }
 
-/** `…规划(2021-2030年)序 言妇女是…`: the title becomes its own line, the rest another. */
+/**
+ * `…规划(2021-2030年)序 言妇女是…`: the title becomes its own line, the rest another. Once the
+ * outline has started, a title followed by a sentence is a plan named inside the body
+ * (`某县儿童发展规划（2011-2020年）实施以来…`), not a new plan: only a 序言/前言 run-on is cut there.
+ */
 export function splitTitleRunOn(lines: LineRec[], c: Compiled): LineRec[] {
   const heads = c.headings.map((h) => h.re);
+  const outline = c.headings.filter((h) => ['chapter', 'cn'].includes(h.kind)).map((h) => h.re);
+  const runOn = new RegExp(`^\\s*(?:${c.rules.documents.title.run_on.map((w) => [...w].join('\\s*')).join('|')})`, 'u');
   const out: LineRec[] = [];
+  let inBody = false;
   for (const l of lines) {
     const m = l.text.trim().length > 6 ? matchTitle(l.text, c.rules, heads) : null;
-    if (m && m.rest.trim()) {
+    if (outline.some((re) => re.test(l.text.trim()))) inBody = true;
+    if (m && m.rest.trim() && (!inBody || runOn.test(m.rest))) {
       const lead = l.text.length - l.text.trimStart().length;
       const [a, b] = cut(l, lead + m.end);
       out.push(a, b);

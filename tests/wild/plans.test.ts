@@ -44,6 +44,12 @@ describe('2. titles in their real forms', () => {
     const p = (await load('chengchuan-women.doc')).plans[0]!.plan;
     expect([p.title, p.region, p.subject]).toEqual(['《澄川县妇女发展规划（2021-2030年）》目标责任分解书（征求意见稿）', '澄川县', '妇女']);
   });
+  it('a plan named at the start of a body sentence is not a new plan', () => {
+    const text = '某县儿童发展规划（2021-2030年）\n一、发展现状\n某县儿童发展规划（2011-2020年）实施以来，婴儿死亡率下降到4‰。\n二、主要目标\n1.婴儿死亡率控制在3‰以下。\n';
+    const d = processText({ text, format: 'txt' }, 'x.txt');
+    expect(d.plans.map((p) => p.plan.title)).toEqual(['某县儿童发展规划（2021-2030年）']);
+    expect(d.plans[0]!.targets.map((t) => t.value)).toEqual([3]);
+  });
   it('a title running straight into the preface (flattened text)', async () => {
     const d = await load('flattened-women.txt');
     expect(span(d, d.plans[0]!.plan.titleSpan)).toBe('溪山县妇女发展规划(2021-2030年)');
