@@ -151,13 +151,37 @@ function table(t: Element, out: Out): void {
   }
 }
 
-/** Renders decoded HTML to text lines (exported for tests). */
+/** The page's <title> without the site name after it (`…规划_某县人民政府`). */
+function pageTitle(doc: ReturnType<typeof parseDocument>): string | null {
+  const find = (n: ChildNode): Element | null => {
+    if (!isEl(n)) return null;
+    if (n.name === 'title') return n;
+    for (const c of n.children) {
+      const f = find(c);
+      if (f) return f;
+    }
+    return null;
+  };
+  for (const c of doc.children) {
+    const t = find(c);
+    if (t) return textOf(t).replace(/\s+/g, ' ').trim().replace(/\s*[_|｜—–-]+\s*[^_|｜—–-]*$/u, '').trim() || null;
+  }
+  return null;
+}
+
+/**
+ * Renders decoded HTML to text lines (exported for tests). When the page's <title> is not in the
+ * body (the article heading is an image, or sits in stripped page furniture), it becomes the first line.
+ */
 export function htmlToText(html: string): string {
   const doc = parseDocument(html, { decodeEntities: true, lowerCaseTags: true });
   const out = new Out();
   for (const c of doc.children) walk(c, out);
   out.break();
   const lines = out.lines.map((l) => l.replace(/\u00a0/g, ' ').replace(/[ ]+$/, '')).filter((l) => l.trim() && !BOILERPLATE_LINE.test(l.trim()));
+  const title = pageTitle(doc);
+  const squash = (x: string) => x.replace(/\s+/g, '');
+  if (title && title.length >= 6 && !squash(lines.join('')).includes(squash(title))) lines.unshift(title);
   return lines.join('\n') + '\n';
 }
 

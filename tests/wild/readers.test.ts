@@ -51,6 +51,12 @@ describe('HTML reader', () => {
     expect(decodeHtml(Buffer.from(html, 'utf8'), 'x.html').html).toContain('某县儿童发展规划');
   });
 
+  it("the page's <title> (without the site name) leads the text when the body lacks it", () => {
+    const html = '<html><head><title>某县儿童发展规划（2021-2030年）_某县人民政府</title></head><body><div class="content"><p>一、总则</p></div></body></html>';
+    expect(htmlToText(html)).toBe('某县儿童发展规划（2021-2030年）\n一、总则\n');
+    const same = '<html><head><title>某县儿童发展规划 - 某县政府</title></head><body><h1>某县儿童发展规划</h1></body></html>';
+    expect(htmlToText(same)).toBe('某县儿童发展规划\n');
+  });
   it('<br> and block elements become lines; a layout table is read as blocks', () => {
     const html = '<table><tr><td><p>一、总则</p><p>第一段。</p><p>第二段。</p><p>第三段。</p><p>第四段。</p></td></tr></table><div>甲<br>乙</div>';
     expect(htmlToText(html)).toBe('一、总则\n第一段。\n第二段。\n第三段。\n第四段。\n甲\n乙\n');
