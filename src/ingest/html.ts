@@ -137,17 +137,42 @@ function table(t: Element, out: Out): void {
   const rows: Element[] = [];
   const collect = (e: Element) => e.children.forEach((c) => isEl(c) && (c.name === 'tr' ? rows.push(c) : c.name !== 'table' && collect(c)));
   collect(t);
+  // cells merged down (rowspan) are repeated in the rows they cover, so columns stay aligned
+  let carry: Array<{ text: string; left: number } | undefined> = [];
   for (const tr of rows) {
     const cells = tr.children.filter((c): c is Element => isEl(c) && (c.name === 'td' || c.name === 'th'));
-    const texts = cells.map((c) => {
+    const texts: string[] = [];
+    const next: typeof carry = [];
+    const fillCarried = () => {
+      while (carry[texts.length] && carry[texts.length]!.left > 0) {
+        const cc = carry[texts.length]!;
+        if (cc.left > 1) next[texts.length] = { text: cc.text, left: cc.left - 1 };
+        texts.push(cc.text);
+      }
+    };
+    for (const c of cells) {
+      fillCarried();
       const o = new Out();
       walk(c, o);
       o.break();
-      return o.lines.join(' ').replace(/\t/g, ' ').trim();
-    });
+      const text = o.lines.join(' ').replace(/\t/g, ' ').trim();
+      const rs = Math.min(Number(attr(c, 'rowspan')) || 1, 50);
+      const cs = Math.min(Number(attr(c, 'colspan')) || 1, 20);
+      for (let j = 0; j < cs; j++) {
+        if (rs > 1) next[texts.length] = { text, left: rs - 1 };
+        texts.push(j === 0 ? text : '');
+      }
+    }
+    fillCarried();
+    carry = next;
     if (texts.filter(Boolean).length === 0) continue;
     if (texts.filter(Boolean).length === 1) out.lines.push(texts.find(Boolean)!);
-    else out.lines.push(texts.join('\t'));
+    else {
+      // an empty cell inside a row is written as — so that the columns after it keep their place
+      let last = texts.length - 1;
+      while (last > 0 && !texts[last]) last--;
+      out.lines.push(texts.slice(0, last + 1).map((t) => t || '—').join('\t'));
+    }
   }
 }
 

@@ -272,7 +272,7 @@ function segmentPlan(text: string, lines: LineRec[], markers: Array<MarkerHit | 
       kind: plan.isActionPlan ? 'task' : block ?? 'task',
       respLines: row.cells.flatMap((x, k) => {
         const r = roles[k];
-        return x.text && (r === 'lead' || r === 'responsible' || r === 'support') ? [{ text: x.text, start: x.start + cellLead(x, text), end: x.end, role: r, ruleId: 'resp.column' }] : [];
+        return x.text && !/^[—\-/／、]+$/u.test(x.text) && (r === 'lead' || r === 'responsible' || r === 'support') ? [{ text: x.text, start: x.start + cellLead(x, text), end: x.end, role: r, ruleId: 'resp.column' }] : [];
       }),
       inlineHeading: false,
       review: inReview(),

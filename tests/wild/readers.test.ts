@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { PlandbError } from '../../src/errors.js';
 import { decodeHtml, htmlToText } from '../../src/ingest/html.js';
 import { ingestFile, sniff } from '../../src/ingest/index.js';
+import { processText } from '../../src/pipeline.js';
 import { FIXTURES, SEEDS, tmpDir } from '../helpers/paths.js';
 
 const WILD = path.join(FIXTURES, 'wild');
@@ -56,6 +57,16 @@ describe('HTML reader', () => {
     expect(htmlToText(html)).toBe('某县儿童发展规划（2021-2030年）\n一、总则\n');
     const same = '<html><head><title>某县儿童发展规划 - 某县政府</title></head><body><h1>某县儿童发展规划</h1></body></html>';
     expect(htmlToText(same)).toBe('某县儿童发展规划\n');
+  });
+  it('merged cells: a rowspan cell repeats in the rows it covers, an empty cell keeps its column', () => {
+    const html = '<table><tr><td>序号</td><td>任务</td><td>牵头单位</td><td>配合单位</td><td>完成时限</td></tr>' +
+      '<tr><td>1</td><td>建成儿童之家10个</td><td rowspan="2">县民政局</td><td></td><td>2024年</td></tr>' +
+      '<tr><td>2</td><td>建成儿童友好社区3个</td><td>各乡镇</td><td>2025年</td></tr></table>';
+    expect(htmlToText(html)).toBe('序号\t任务\t牵头单位\t配合单位\t完成时限\n1\t建成儿童之家10个\t县民政局\t—\t2024年\n2\t建成儿童友好社区3个\t县民政局\t各乡镇\t2025年\n');
+    const text = '某县儿童友好城市建设实施方案\n一、目标\n二、任务\n' + htmlToText(html);
+    const d = processText({ text, format: 'html' }, 'x.html');
+    expect(d.plans[0]!.responsibilities.map((r) => [r.role, r.units.join('、')])).toEqual([['lead', '县民政局'], ['lead', '县民政局'], ['support', '各乡镇']]);
+    expect(d.plans[0]!.targets.map((t) => t.year)).toEqual([2024, 2025]);
   });
   it('<br> and block elements become lines; a layout table is read as blocks', () => {
     const html = '<table><tr><td><p>一、总则</p><p>第一段。</p><p>第二段。</p><p>第三段。</p><p>第四段。</p></td></tr></table><div>甲<br>乙</div>';
