@@ -27,6 +27,7 @@ interface TitleModel {
   maxLength: number;
   regionPiece: RegExp;
   regionReject: string[];
+  implementing: RegExp;
 }
 
 const cache = new WeakMap<Rules, TitleModel>();
@@ -51,6 +52,7 @@ function model(rules: Rules): TitleModel {
     maxLength: pt.max_length,
     regionPiece: new RegExp(`^(.{1,10}?)(${suffixes.join('|')})`, 'u'),
     regionReject: d.region.reject,
+    implementing: new RegExp(`^([^《》。，,；;]{2,20}?)(?:贯彻落实|贯彻|落实|实施)《([^《》]{4,60}?(?:${alternation(pt.endings)})[^《》]{0,20})》\\s*(?:${alternation(d.title.kinds)})`, 'u'),
   };
   cache.set(rules, m);
   return m;
@@ -73,6 +75,17 @@ export function matchTitle(line: string, rules: Rules, headingRes: RegExp[] = []
   const md = model(rules);
   const s = line.trim();
   if (s.length < 6) return null;
+  // 某市贯彻落实《中国儿童发展纲要（2021—2030年）》实施方案: a plan that implements another
+  const impl = md.implementing.exec(s);
+  if (impl && md.subject.test(impl[2]!) && !md.rejects.some((r) => r.test(impl[1]!))) {
+    let pos = impl[0].length;
+    for (;;) {
+      const next = sticky(md.status, s, pos);
+      if (next === pos) break;
+      pos = next;
+    }
+    if (!s.slice(pos).trim()) return { title: s.slice(0, pos).trim(), end: pos, rest: '', hasPeriod: /(?:19|20)\d\d/.test(impl[2]!) };
+  }
   const wrapped = s.startsWith('《');
   const from = wrapped ? 1 : 0;
   md.endings.lastIndex = 0;
