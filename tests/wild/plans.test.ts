@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluate, type EvalReport } from '../../src/eval/index.js';
 import { extractFile, toGoldJson, type DocResult } from '../../src/index.js';
 import { processText, sourceSlice } from '../../src/pipeline.js';
-import { FIXTURES, GOLD } from '../helpers/paths.js';
+import { CORPUS, FIXTURES, GOLD } from '../helpers/paths.js';
 
 const WILD = path.join(FIXTURES, 'wild');
 const docs: Record<string, DocResult> = {};
@@ -29,6 +29,17 @@ describe('wild fixtures against their gold', () => {
   });
   // the held-out gold quotes a 由…牵头 item from its start, where plandb (and the corpus gold) quote the 由-sentence
   it('responsibilities F1 ≥ 0.9 overall', () => expect(wild.overall.responsibilities.f1).toBeGreaterThanOrEqual(0.9));
+});
+
+describe('a web-page rendering of a gold seed', () => {
+  it('scores like its text file (GB2312 HTML of seed 000)', async () => {
+    const txt = await evaluate(GOLD, CORPUS, { format: 'txt' });
+    const html = await evaluate(GOLD, path.join(FIXTURES, 'html'), { format: 'html' });
+    const t = txt.files.find((f) => f.gold.includes('000_'))!.score!;
+    const h = html.files.find((f) => f.gold.includes('000_'))!;
+    expect(h.error).toBeUndefined();
+    for (const k of ['headings', 'targets', 'responsibilities'] as const) expect(h.score![k].f1, k).toBeGreaterThanOrEqual(t[k].f1 - 0.03);
+  });
 });
 
 describe('2. titles in their real forms', () => {
