@@ -31,13 +31,14 @@ describe('wild fixtures against their gold', () => {
   it('responsibilities F1 ≥ 0.9 overall', () => expect(wild.overall.responsibilities.f1).toBeGreaterThanOrEqual(0.9));
 });
 
-describe('a web-page rendering of a gold seed', () => {
-  it('scores like its text file (GB2312 HTML of seed 000)', async () => {
+describe('web-page and .doc renderings of a gold seed', () => {
+  it.each([['html', 'GB2312 web page'], ['doc', 'Word 97–2003 file']] as const)('seed 000 as a %s (%s) scores like its text file', async (fmt) => {
     const txt = await evaluate(GOLD, CORPUS, { format: 'txt' });
-    const html = await evaluate(GOLD, path.join(FIXTURES, 'html'), { format: 'html' });
+    const other = await evaluate(GOLD, path.join(FIXTURES, fmt), { format: fmt });
     const t = txt.files.find((f) => f.gold.includes('000_'))!.score!;
-    const h = html.files.find((f) => f.gold.includes('000_'))!;
+    const h = other.files.find((f) => f.gold.includes('000_'))!;
     expect(h.error).toBeUndefined();
+    expect(path.extname(h.source!)).toBe(`.${fmt}`);
     for (const k of ['headings', 'targets', 'responsibilities'] as const) expect(h.score![k].f1, k).toBeGreaterThanOrEqual(t[k].f1 - 0.03);
   });
 });
