@@ -253,7 +253,15 @@ function segmentPlan(text: string, lines: LineRec[], markers: Array<MarkerHit | 
     if (table.roles) addTaskRow(table.roles, row);
   };
   /** A row of a task table: its task cell is an item, its unit cells the item's responsibilities. */
-  const addTaskRow = (roles: ColumnRole[], row: TableRow) => {
+  const addTaskRow = (allRoles: ColumnRole[], row: TableRow) => {
+    let roles = allRoles;
+    // a converter glued the sequence number to the task (`4开展儿童友好宣传活动`): one cell short
+    const glued = roles[0] === 'number' && row.cells.length === roles.length - 1 ? /^\d{1,3}(?=[^\d.．%％])/u.exec(row.cells[0]!.text) : null;
+    if (glued) {
+      roles = roles.slice(1);
+      const c0 = row.cells[0]!;
+      row = { ...row, cells: [{ text: c0.text.slice(glued[0].length), start: c0.start + cellLead(c0, text) + glued[0].length, end: c0.end }, ...row.cells.slice(1)] };
+    }
     let ti = roles.indexOf('task');
     if (ti < 0 || !row.cells[ti]?.text) {
       // no task header: the longest cell that is not a unit column

@@ -21,7 +21,7 @@ beforeAll(async () => {
 
 describe('wild fixtures against their gold', () => {
   it('every fixture is read and scored', () => {
-    expect(wild.files.length).toBe(11);
+    expect(wild.files.length).toBe(12);
     for (const f of wild.files) expect(f.error, f.gold).toBeUndefined();
   });
   it.each(['plans', 'headings', 'targets'] as const)('%s F1 ≥ 0.95 overall', (k) => {
@@ -207,6 +207,18 @@ describe('7. responsibilities in column and table form', () => {
       ['lead', '县妇联'], ['responsible', '县发展改革局、县财政局'], ['lead', '县妇联'], ['responsible', '各乡镇人民政府'],
     ]);
     expect(j.targets.filter((t) => t.heading === '四、').map((t) => t.year)).toEqual([2025, 2023]);
+  });
+  it('the same task table from a real DOCX table, and a PDF row whose number is glued to the task', async () => {
+    const d = await load('action-plan-docx.docx');
+    expect(d.format).toBe('docx');
+    expect(d.plans[0]!.responsibilities.map((r) => [r.role, r.units.join('、')])).toEqual([
+      ['lead', '市民政局'], ['responsible', '各区人民政府'], ['lead', '市教育局'], ['responsible', '市发展改革委、市财政局'],
+      ['lead', '市卫生健康委'], ['responsible', '市民政局、市市场监管局'], ['lead', '市妇联'], ['responsible', '市委宣传部'],
+    ]);
+    const text = '某区儿童友好城市建设实施方案\n一、目标\n二、任务\n序号\t任务\t牵头单位\t责任单位\t完成时限\n4开展儿童友好宣传活动\t区妇联\t区委宣传部\t每年\n';
+    const p = processText({ text, format: 'pdf' }, 'x.pdf').plans[0]!;
+    expect(p.plan.items.map((i) => i.text)).toEqual(['开展儿童友好宣传活动']);
+    expect(p.responsibilities.map((r) => [r.role, r.units])).toEqual([['lead', ['区妇联']], ['responsible', ['区委宣传部']]]);
   });
   it('a tab-separated task table in plain text', () => {
     const text = '某区儿童友好城市建设实施方案\n一、目标\n二、任务\n序号\t工作任务\t牵头单位\t配合单位\t完成时限\n1\t建成儿童友好图书馆2个\t区文旅局\t各街道\t2024年\n';
