@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'PDF_CORRUPT'
   | 'PDF_NO_TEXT'
   | 'DOCX_CORRUPT'
+  | 'DOC_CORRUPT'
   | 'BAD_RULES'
   | 'BAD_GOLD'
   | 'USAGE'

@@ -24,13 +24,13 @@ import {
   type NewDecision,
   type ReviewPlanInfo,
 } from './corrections/index.js';
-import { processText, requirePlans, type DocResult, type ReviewNote } from './pipeline.js';
+import { formatWarning, processText, requirePlans, type DocResult, type ReviewNote } from './pipeline.js';
 import { loadRules, type Rules } from './rules/index.js';
 import { counts, dbError, dbFileOf, openDb, withNewDatabase, writeDocument, type DB, type DbCounts } from './store/db.js';
 
 export { PlandbError, errorLine, escapeControls, isEnvironmental } from './errors.js';
 export { DEFAULT_LIMITS, type Limits } from './ingest/index.js';
-export { processText, type DocResult, type ReviewNote } from './pipeline.js';
+export { formatWarning, processText, type DocResult, type ReviewNote } from './pipeline.js';
 export * from './corrections/index.js';
 export { loadRules, type Rules } from './rules/index.js';
 export { toGoldJson } from './output.js';
@@ -116,7 +116,7 @@ export interface FileOutcome {
   reviewNotes?: ReviewNote[];
   /** titles of the plans this file replaced */
   replaced?: string[];
-  /** notes on a file that was ingested (a plan that appears twice in it) */
+  /** warnings on a file that was ingested, one line each (`file:line:col severity code: message`, or a plan that appears twice in it) */
   warnings?: string[];
 }
 
@@ -189,7 +189,8 @@ export async function ingestInto(db: DB, inputs: Array<string | InputEntry>, opt
           throw new PlandbError('DB', `cannot write to database ${dbFile}: ${d.message.replace(/^database error: /, '')}`, file, d.environmental);
         }
         o = { file, ok: true, plans: s.plans, targets: s.targets, responsibilities: s.responsibilities, replacedPlans: s.replacedPlans, replaced: s.replaced, reviewNotes: reviewed.reviewNotes };
-        if (s.duplicates.length) o.warnings = s.duplicates.map((t) => `plan '${t}' appears more than once in the file; the first copy was stored`);
+        const warnings = [...s.duplicates.map((t) => `plan '${t}' appears more than once in the file; the first copy was stored`), ...doc.warnings.map((w) => formatWarning(doc, w))];
+        if (warnings.length) o.warnings = warnings;
       } catch (e) {
         if (!(e instanceof PlandbError) && process.env.PLANDB_DEBUG) console.error(e);
         o = { file, ok: false, error: errorLine(e, file) };

@@ -7,6 +7,7 @@ export function toGoldJson(doc: DocResult) {
   return {
     file: path.basename(doc.file),
     format: doc.format,
+    warnings: doc.warnings.map((w) => ({ code: w.code, severity: w.severity, message: w.message, start: w.start, end: w.end, rule: w.rule, page: w.start || w.end ? pageOf(doc, w.start) : null })),
     plans: doc.plans.map(({ plan, targets, responsibilities }) => {
       const headingPath = (idx: number | null) => (idx === null ? '' : plan.headings[idx]!.path);
       return {

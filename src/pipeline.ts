@@ -65,15 +65,30 @@ export function processText(input: IngestedText, file: string, rules: Rules = lo
   const seg = segment(norm.text, c);
   budget?.check('segmenting');
   const units = unitModel(rules);
+  const extractWarnings: Warning[] = [];
   const plans: PlanResult[] = seg.plans.map((plan) => {
     budget?.check('extracting');
     const ctx = { rules, plan, cut: units.cut };
     const targets: TargetFact[] = [];
-    for (const t of plan.tables) targets.push(...extractTableTargets(t, ctx));
+    for (const t of plan.tables) {
+      if (t.roles) continue;
+      const found = extractTableTargets(t, ctx);
+      targets.push(...found);
+      for (const row of t.rows) {
+        if (row.cells.filter((x) => x.text).length >= 2 && !found.some((f) => f.start >= row.start && f.end <= row.end))
+          extractWarnings.push({ code: 'table-row-no-value', severity: 'info', message: `table row without a target value: ${row.cells.map((x) => x.text).join(' | ').slice(0, 60)}`, start: row.start, end: row.end, rule: 'target.table' });
+      }
+    }
     for (const it of plan.items) targets.push(...extractItemTargets(it, ctx));
     const cat = catalogue(rules);
     for (const t of targets) t.indicatorId = cat.match(t.indicator, t.item !== null ? plan.items[t.item]!.text : undefined)?.id ?? null;
     const responsibilities = plan.items.flatMap((it) => extractResponsibilities(it, c, units));
+    for (const r of responsibilities) {
+      const text = norm.text.slice(r.start, r.end).trimEnd();
+      const last = r.units[r.units.length - 1] ?? '';
+      if (/[、，,和及]$/u.test(text) || (last && !units.isUnit(last)))
+        extractWarnings.push({ code: 'unit-list-truncated', severity: 'warning', message: `unit list looks truncated or holds a non-unit: ${r.units.join('、')}`, start: r.start, end: r.end, rule: r.ruleId });
+    }
     return { plan, targets, responsibilities };
   });
   const doc: DocResult = {
@@ -85,7 +100,7 @@ export function processText(input: IngestedText, file: string, rules: Rules = lo
     norm,
     pageStarts: input.pageStarts,
     plans,
-    warnings: seg.warnings,
+    warnings: [...(input.warnings ?? []), ...seg.warnings, ...extractWarnings].sort((a, b) => a.start - b.start),
   };
   return doc;
 }
@@ -131,4 +146,17 @@ export function headingAt(plan: Plan, offset: number): number | null {
 export function respQuote(doc: DocResult, plan: Plan, r: RespFact): string {
   const it = plan.items[r.item]!;
   return sourceSlice(doc, r.quoteStart, Math.min(r.quoteStart + 30, it.bodyStart + it.text.length));
+}
+
+/** Line and column (1-based) of a normalized offset. */
+export function lineCol(doc: DocResult, offset: number): { line: number; col: number } {
+  const before = doc.norm.text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, col: offset - before.lastIndexOf('\n') };
+}
+
+/** One line per warning, vfile style: `file:line:col severity code message`. */
+export function formatWarning(doc: DocResult, w: Warning): string {
+  const at = w.start === 0 && w.end === 0 ? '' : `:${lineCol(doc, w.start).line}:${lineCol(doc, w.start).col}`;
+  return `${doc.file}${at} ${w.severity} ${w.code}: ${w.message}`;
 }

@@ -20,7 +20,16 @@ export interface EvalReport {
   overall: Score;
 }
 
-const EXT_ORDER: Record<string, string[]> = { txt: ['.txt'], pdf: ['.pdf'], docx: ['.docx'], any: ['.txt', '.pdf', '.docx'] };
+const EXT_ORDER: Record<string, string[]> = {
+  txt: ['.txt'],
+  pdf: ['.pdf'],
+  docx: ['.docx'],
+  html: ['.html', '.htm'],
+  doc: ['.doc'],
+  any: ['.txt', '.html', '.htm', '.pdf', '.doc', '.docx'],
+};
+
+export type EvalFormat = 'txt' | 'pdf' | 'docx' | 'html' | 'doc' | 'any';
 
 /** Finds the source of a gold file: same stem in `sourcesDir`, with the preferred extension. */
 export function sourceFor(goldFile: string, sourcesDir: string, format: keyof typeof EXT_ORDER = 'txt'): string | null {
@@ -33,7 +42,7 @@ export function sourceFor(goldFile: string, sourcesDir: string, format: keyof ty
 }
 
 /** Scores plandb's extraction of each gold file's source; numbers are summed over files for the overall score. */
-export async function evaluate(goldDir: string, sourcesDir: string, opts: { format?: 'txt' | 'pdf' | 'docx' | 'any'; rules?: Rules } = {}): Promise<EvalReport> {
+export async function evaluate(goldDir: string, sourcesDir: string, opts: { format?: EvalFormat; rules?: Rules } = {}): Promise<EvalReport> {
   if (!existsSync(goldDir)) throw new PlandbError('ENOENT', 'gold folder not found', goldDir);
   const golds = readdirSync(goldDir).filter((f) => f.endsWith('.json')).sort();
   if (!golds.length) throw new PlandbError('BAD_GOLD', 'no gold .json files', goldDir);

@@ -67,7 +67,13 @@ export function extractResponsibilities(item: Item, c: Compiled, units: UnitMode
     for (let i = m.index!; i < m.index! + m[0].length; i++) masked[i] = '　';
   }
   // 2. label lines after the item: 牵头单位：A、B / 参与单位：C
-  for (const rl of item.respLines) found.push(...parse(rl.text, rl.start));
+  for (const rl of item.respLines) {
+    if (rl.role) {
+      // a unit column (table cell or unit lines under a 主要责任单位 header): the role is the column's
+      const us = units.split(rl.text);
+      if (us.length) found.push({ role: rl.role, units: us, start: rl.start, end: rl.end, ruleId: rl.ruleId ?? 'resp.column' });
+    } else found.push(...parse(rl.text, rl.start));
+  }
   // 3. inline phrasings in the rest of the text
   found.push(...inline(masked.join(''), item.bodyStart, units, c));
   // merge per role, keeping the order of first appearance

@@ -130,7 +130,7 @@ function deadlines(s: string, plan: Plan): Array<{ at: number; year: number }> {
 }
 
 function baselineOf(s: string): number | null {
-  const m = /以\s*((?:19|20)\d\d)\s*年为基[数准]|在\s*((?:19|20)\d\d)\s*年(?:的)?基础上|比\s*((?:19|20)\d\d)\s*年/u.exec(s);
+  const m = /以\s*((?:19|20)\d\d)\s*年为基[数准]|在\s*((?:19|20)\d\d)\s*年(?:的)?基础上|[比较]\s*((?:19|20)\d\d)\s*年/u.exec(s);
   return m ? Number(m[1] ?? m[2] ?? m[3]) : null;
 }
 
@@ -178,7 +178,19 @@ function valueHits(s: string, md: Model, cut?: (t: string) => string[]): ValueHi
     if (u.count && md.structuralRe.test(s.slice(end))) continue;
     hits.push({ start, end, numEnd: start + v1s.length, value, value2, unit: u.normal, unitEnd, afterOp, cn, scope: u.scope, count: u.count });
   }
-  return hits;
+  // fractions: 下降1/5 is a share, stored as a percentage (20 %)
+  for (const m of s.matchAll(/(?<![\d.\/])(\d{1,2})\/(\d{1,2})(?![\d.万%％‰])/gu)) {
+    const a = Number(m[1]);
+    const b = Number(m[2]);
+    const start = m.index!;
+    if (!b || a >= b || hits.some((h) => start >= h.start && start < h.end)) continue;
+    const unitEnd = start + m[0].length;
+    const am = md.afterRe.exec(s.slice(unitEnd));
+    const afterOp = am ? md.afterOps.get(am[1]!)! : null;
+    const value = Math.round((a / b) * 10000) / 100;
+    hits.push({ start, end: unitEnd + (am ? am[0].length : 0), numEnd: unitEnd, value, value2: null, unit: '%', unitEnd, afterOp, cn: false, scope: false, count: false });
+  }
+  return hits.sort((x, y) => x.start - y.start);
 }
 
 function beforeComparator(s: string, at: number, md: Model): { op: Op; start: number; id: string } | null {
@@ -243,6 +255,11 @@ export interface ExtractContext {
   cut: (s: string) => string[];
 }
 
+/** A deadline written after an indicator (学前教育毛入园率到2025年达到90%) is not part of its name. */
+const DEADLINE_TAIL = /(?:[，,]?(?:(?:到|至|在)?(?:19|20)\d\d年(?:底|末|前)?|较|比))+$/u;
+/** What is left of an indicator in an elliptical clause: nothing, or a modal word. */
+const ELLIPSIS = /^(?:要|将|应|需|须|力争|确保|争取|再|进一步|均)+$/u;
+
 /** Targets in one item's prose. */
 export function extractItemTargets(item: Item, ctx: ExtractContext): TargetFact[] {
   if (item.review) return [];
@@ -251,6 +268,7 @@ export function extractItemTargets(item: Item, ctx: ExtractContext): TargetFact[
   const text = item.text;
   // sentences
   const sentRe = /[^。；;！？!?]+[。；;！？!?]?/gu;
+  let lastNames: string[] = [];
   for (const sm of text.matchAll(sentRe)) {
     const s = sm[0];
     const sOff = item.bodyStart + sm.index!;
@@ -351,6 +369,11 @@ export function extractItemTargets(item: Item, ctx: ExtractContext): TargetFact[
         const popEnd = md.popRe ? new RegExp(`(?:${md.popRe.source})$`, 'u') : null;
         if (parts.length > 1 && parts.every((x) => x.length >= 4 && !x.includes('的') && !popEnd?.test(x))) names = parts;
       }
+      names = names.map((n) => n.replace(DEADLINE_TAIL, '')).filter(Boolean);
+      // an elliptical clause (…达到70%；到2030年要达到80%) keeps the indicator of the clause before it
+      if ((!names.length || (names.length === 1 && ELLIPSIS.test(names[0]!))) && lastNames.length && group.length === 1) names = lastNames;
+      if (!names.length) continue;
+      lastNames = names;
       names = names.map((n) => stripRegion(n.replace(md.nameTrailRe, ''), ctx.plan)).filter(Boolean);
       if (!names.length) continue;
       if (names.length > 1) names = shareParts(names, md, ctx.cut);
@@ -377,7 +400,7 @@ export function extractItemTargets(item: Item, ctx: ExtractContext): TargetFact[
           value: v.value,
           value2: v.value2,
           unit: v.unit,
-          year: yearFor(v.start),
+          year: yearFor(v.start) ?? item.year ?? null,
           baseline: null,
           baselineYear: baseYear,
           kind: item.kind,
@@ -457,7 +480,7 @@ export function extractTableTargets(table: Table, ctx: ExtractContext): TargetFa
 }
 
 function parseCell(raw: string, md: Model): { op: Op; value: number | null; value2: number | null; unit: string | null } {
-  const m = /(≤|≥|<|>|＜|＞|不低于|不少于|不超过|低于|高于|达到)?(\d+(?:\.\d+)?)(?:\s*[-—~～至]\s*(\d+(?:\.\d+)?))?\s*([%％‰]|[\u4e00-\u9fa5]{1,2}(?=左右|以上|以下|$))?(以上|以下|以内|左右)?/u.exec(raw);
+  const m = /(≤|≥|<|>|＜|＞|不得低于|不得少于|不得高于|不得超过|不低于|不少于|不超过|不高于|至少|低于|高于|达到)?(\d+(?:\.\d+)?)(?:\s*[-—~～至]\s*(\d+(?:\.\d+)?))?\s*([%％‰]|(?!以上|以下|以内|左右)[\u4e00-\u9fa5]{1,2}(?=左右|以上|以下|$))?(以上|以下|以内|左右)?/u.exec(raw);
   if (m) {
     const pre = m[1];
     const value = Number(m[2]);
@@ -467,10 +490,7 @@ function parseCell(raw: string, md: Model): { op: Op; value: number | null; valu
     if (unit) unit = md.units.get(unit)!.normal;
     let op: Op = '=';
     if (value2 !== null) op = 'range';
-    else if (pre === '≤' || pre === '不超过') op = '<=';
-    else if (pre === '≥' || pre === '不低于' || pre === '不少于') op = '>=';
-    else if (pre === '<' || pre === '＜' || pre === '低于') op = '<';
-    else if (pre === '>' || pre === '＞' || pre === '高于') op = '>';
+    else if (pre) op = md.beforeWords.find((b) => b.word === pre)?.op ?? '=';
     if (m[5]) op = md.afterOps.get(m[5]) ?? op;
     return { op, value, value2, unit };
   }

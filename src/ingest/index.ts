@@ -3,29 +3,45 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PlandbError, isEnvironmental } from '../errors.js';
 import { FileBudget, fmtBytes, type Limits } from './limits.js';
+import { sniff, type Sniffed } from './sniff.js';
 import { txtReader } from './txt.js';
-import type { IngestedText, Reader } from './types.js';
+import type { IngestedText, Reader, SourceFormat, Warning } from './types.js';
 
-export type { IngestedText, Reader, SourceFormat } from './types.js';
+export type { IngestedText, Reader, SourceFormat, Warning, Severity } from './types.js';
 export { DEFAULT_LIMITS, FileBudget, fmtBytes, type Limits } from './limits.js';
+export { sniff } from './sniff.js';
 
-let extraReaders: Reader[] | null = null;
+/** Readers other than txt pull in heavy libraries; load each only when such a file shows up. */
+const loaders: Record<Exclude<SourceFormat, 'txt'>, () => Promise<Reader>> = {
+  pdf: async () => (await import('./pdf.js')).pdfReader,
+  docx: async () => (await import('./docx.js')).docxReader,
+  html: async () => (await import('./html.js')).htmlReader,
+  doc: async () => (await import('./doc.js')).docReader,
+};
 
-/** PDF and DOCX readers pull in heavy libraries; load them only when such a file shows up. */
-async function paged(): Promise<Reader[]> {
-  if (!extraReaders) {
-    const [{ pdfReader }, { docxReader }] = await Promise.all([import('./pdf.js'), import('./docx.js')]);
-    extraReaders = [pdfReader, docxReader];
-  }
-  return extraReaders;
-}
+const EXTENSIONS: Record<SourceFormat, string[]> = {
+  txt: ['.txt', '.text', '.md'],
+  pdf: ['.pdf'],
+  docx: ['.docx'],
+  html: ['.html', '.htm', '.shtml', '.xhtml'],
+  doc: ['.doc', '.wps'],
+};
 
-export async function readerFor(file: string): Promise<Reader> {
+/** The format an extension promises, or null for an extension plandb does not know. */
+export function formatOfExtension(file: string): SourceFormat | null {
   const ext = path.extname(file).toLowerCase();
-  if (txtReader.extensions.includes(ext)) return txtReader;
-  for (const r of await paged()) if (r.extensions.includes(ext)) return r;
-  throw new PlandbError('UNSUPPORTED', `unsupported file type '${ext || '(none)'}' (expected .txt, .pdf or .docx)`, file);
+  for (const [f, exts] of Object.entries(EXTENSIONS)) if (exts.includes(ext)) return f as SourceFormat;
+  return null;
 }
+
+export async function readerFor(format: SourceFormat): Promise<Reader> {
+  return format === 'txt' ? txtReader : loaders[format]();
+}
+
+const UNKNOWN: Partial<Record<Sniffed, string>> = {
+  zip: 'unknown format: a zip archive without a Word document inside (expected .txt, .html, .pdf, .doc or .docx)',
+  ole: 'unknown format: an Office file that is not a Word document (expected .txt, .html, .pdf, .doc or .docx)',
+};
 
 export interface LoadedSource extends IngestedText {
   path: string;
@@ -54,7 +70,11 @@ export function checkRegular(st: Stats, file: string, limits: Limits): void {
   if (st.size > limits.maxFileBytes) throw new PlandbError('TOO_LARGE', `file too large: ${fmtBytes(st.size)} (limit ${fmtBytes(limits.maxFileBytes)})`, file);
 }
 
-/** Reads one file from disk into text, with a one-line PlandbError for anything unusable. */
+/**
+ * Reads one file from disk into text, choosing the reader by the file's content (magic bytes,
+ * markup), not its name; a file whose content differs from its extension is read by what it is,
+ * with a warning. Anything unusable is a one-line PlandbError.
+ */
 export async function ingestFile(file: string, budget: FileBudget = new FileBudget(file)): Promise<LoadedSource> {
   let st;
   try {
@@ -63,7 +83,6 @@ export async function ingestFile(file: string, budget: FileBudget = new FileBudg
     throw fsError(e, file);
   }
   checkRegular(st, file, budget.limits);
-  const reader = await readerFor(file);
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -72,8 +91,19 @@ export async function ingestFile(file: string, budget: FileBudget = new FileBudg
   }
   if (bytes.length === 0) throw new PlandbError('EMPTY', 'file is empty', file);
   if (bytes.length > budget.limits.maxFileBytes) throw new PlandbError('TOO_LARGE', `file too large: ${fmtBytes(bytes.length)} (limit ${fmtBytes(budget.limits.maxFileBytes)})`, file);
+  const found = sniff(bytes);
+  const msg = UNKNOWN[found];
+  if (msg) throw new PlandbError('UNSUPPORTED', msg, file);
+  const format = found as SourceFormat;
+  const claimed = formatOfExtension(file);
+  const reader = await readerFor(format);
   const out = await reader.read(bytes, file, budget);
   budget.text(out.text.length);
   budget.check('reading');
-  return { ...out, path: file, bytes };
+  const warnings: Warning[] = [...(out.warnings ?? [])];
+  if (claimed !== format && !(claimed === null && format === 'txt')) {
+    const ext = path.extname(file) || '(no extension)';
+    warnings.push({ code: 'format-mismatch', severity: 'info', message: `content is ${format.toUpperCase()}, not what the extension ${ext} says; read as ${format}`, start: 0, end: 0, rule: 'ingest.sniff' });
+  }
+  return { ...out, warnings, path: file, bytes };
 }

@@ -1,6 +1,22 @@
 import type { FileBudget } from './limits.js';
 
-export type SourceFormat = 'txt' | 'pdf' | 'docx';
+export type SourceFormat = 'txt' | 'pdf' | 'docx' | 'html' | 'doc';
+
+export type Severity = 'info' | 'warning' | 'error';
+
+/**
+ * A positioned note on a document, added by any stage (as vfile messages are): `start`/`end` are
+ * offsets into the normalized text (0/0 for a whole-file note from ingest), `rule` the rule or
+ * stage that raised it.
+ */
+export interface Warning {
+  code: string;
+  severity: Severity;
+  message: string;
+  start: number;
+  end: number;
+  rule: string;
+}
 
 /**
  * What a reader turns a file into: plain text laid out like the seed .txt plans
@@ -15,6 +31,8 @@ export interface IngestedText {
   encoding?: string;
   /** pageStarts[i] = offset in text where page i+1 starts (PDF only) */
   pageStarts?: number[];
+  /** whole-file notes from the reader (format differs from the extension, …) */
+  warnings?: Warning[];
 }
 
 export interface Reader {

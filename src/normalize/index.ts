@@ -1,4 +1,5 @@
 import type { Rules } from '../rules/index.js';
+import { isTraditional, simplifiedChar } from './hant.js';
 
 /**
  * Normalized text plus a map back to the source: `map[i]` is the offset in the ingested
@@ -81,7 +82,8 @@ export function stripJunk(s: string, rules: Rules): string {
 }
 
 /** Cleans one source line: junk out, widths folded, spaces next to CJK removed. */
-function cleanLine(src: string, start: number, rules: Rules): Line {
+function cleanLine(src: string, start: number, rules: Rules, hant = false): Line {
+  const fold = hant ? (c: string) => foldChar(simplifiedChar(c)) : foldChar;
   // 1. junk: build (char, offset) pairs with replacements anchored at the match start
   const chars: string[] = [];
   const offs: number[] = [];
@@ -99,7 +101,7 @@ function cleanLine(src: string, start: number, rules: Rules): Line {
   for (const c of cuts) {
     if (c.s < i) continue;
     for (; i < c.s; i++) {
-      chars.push(foldChar(src[i]!));
+      chars.push(fold(src[i]!));
       offs.push(start + i);
     }
     for (const ch of c.rep) {
@@ -109,7 +111,7 @@ function cleanLine(src: string, start: number, rules: Rules): Line {
     i = c.e;
   }
   for (; i < src.length; i++) {
-    chars.push(foldChar(src[i]!));
+    chars.push(fold(src[i]!));
     offs.push(start + i);
   }
   // 2. spaces: keep a leading tab (table cell lines) and tabs between cells; drop other
@@ -163,6 +165,8 @@ export interface JoinRules {
   isTitle: (s: string) => boolean;
   /** isTitle is false for anything longer (lets a long paragraph skip the test) */
   titleMaxLength?: number;
+  /** lines that stand alone, never joined to a neighbour (a 主要责任单位 column header) */
+  standalone?: RegExp;
 }
 
 const MIN_JOIN_LENGTH = 16;
@@ -240,6 +244,8 @@ function joinDecision(p: Paragraph, next: string, jr: JoinRules): 'join' | 'join
   if (/[、，,和及]$/.test(prev.tail) && /^\d+[.．]\s*\d/.test(next)) return 'join-number';
   if (/[、，,]$/.test(prev.tail) && !/^[（(]?[一二三四五六七八九十]+[、）)]/.test(next)) return 'join';
   if (jr.endsParagraph.test(prev.tail)) return 'keep';
+  // a standalone line is short: a paragraph too long to be tested whole is not one
+  if (jr.standalone && ((prev.whole !== null && jr.standalone.test(prev.whole)) || jr.standalone.test(next))) return 'keep';
   if (jr.startsStructure.test(next)) return 'keep';
   const prevIsTitle = prev.whole !== null ? jr.isTitle(prev.whole) : jr.titleMaxLength === undefined ? jr.isTitle(p.chars.join('').trim()) : false;
   if (prevIsTitle || jr.isTitle(next)) return 'keep';
@@ -257,8 +263,9 @@ function joinDecision(p: Paragraph, next: string, jr: JoinRules): 'join' | 'join
 export function normalize(source: string, rules: Rules, jr: JoinRules): NormText {
   const lines: Line[] = [];
   let pos = 0;
+  const hant = isTraditional(source);
   for (const raw of source.split('\n')) {
-    lines.push(cleanLine(raw.replace(/\r$/, ''), pos, rules));
+    lines.push(cleanLine(raw.replace(/\r$/, ''), pos, rules, hant));
     pos += raw.length + 1;
   }
   const b = new Builder();

@@ -1,5 +1,6 @@
 import type { JoinRules } from '../normalize/index.js';
 import type { Rules } from './index.js';
+import { matchTitle } from '../segment/title.js';
 
 export interface HeadingMatcher {
   id: string;
@@ -42,22 +43,11 @@ export function compile(rules: Rules): Compiled {
   const blockKinds = new Map<string, 'goal' | 'measure' | 'task'>();
   for (const b of rules.sections.blocks) for (const w of b.words) blockKinds.set(w, b.kind);
   const blockRe = new RegExp(`^(${alternation([...blockKinds.keys()])})\\s*[:：]?\\s*$`, 'u');
-  const pt = rules.sections.plan_title;
-  const endings = alternation(pt.endings);
-  const subjectWords = alternation(rules.sections.subjects.flatMap((s) => s.words));
-  const titleRe = new RegExp(`(?:${endings})(?:[（(][^（）()]{0,20}[）)])?$`, 'u');
-  const subjRe = new RegExp(subjectWords, 'u');
-  const rejects = pt.reject.map((r) => new RegExp(r, 'u'));
+  const headingRes = headings.map((h) => h.re);
+  // a whole line that is a plan title (with its period, status or document kind)
   const isPlanTitle = (line: string) => {
-    const s = line.trim();
-    return (
-      s.length >= 6 &&
-      s.length <= pt.max_length &&
-      titleRe.test(s) &&
-      subjRe.test(s) &&
-      !rejects.some((r) => r.test(s)) &&
-      !headings.some((h) => h.re.test(s))
-    );
+    const m = matchTitle(line, rules, headingRes);
+    return !!m && !m.rest.trim();
   };
   const structure = [
     ...rules.headings.map((h) => h.pattern.replace(/\(\?<n>/g, "(")),
@@ -70,7 +60,10 @@ export function compile(rules: Rules): Compiled {
     startsStructure: new RegExp(structure.map((s) => `(?:${s})`).join('|'), 'u'),
     endsParagraph: /[。！？；;：:!?…」』”）)】]$/u,
     isTitle: isPlanTitle,
-    titleMaxLength: pt.max_length,
+    // a title with its status and document kind stays well within twice the bare title's limit
+    titleMaxLength: rules.sections.plan_title.max_length * 2,
+    // a column-header line (目标　主要责任单位) or a bare unit-column label
+    standalone: new RegExp(`^(?:${alternation(rules.documents.columns.task)})?\\s*(?:${labelWords})\\s*$`, 'u'),
   };
   const c: Compiled = {
     rules,

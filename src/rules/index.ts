@@ -9,6 +9,7 @@ import {
   HeadingsFile,
   IndicatorCatalogueFile,
   IndicatorsFile,
+  DocumentsFile,
   JunkFile,
   MeasureUnitsFile,
   ResponsibilityFile,
@@ -33,6 +34,7 @@ export interface Rules {
   indicators: z.infer<typeof IndicatorsFile>;
   /** canonical indicators (indicator-catalogue.yaml) */
   catalogue: z.infer<typeof IndicatorCatalogueFile>;
+  documents: z.infer<typeof DocumentsFile>;
   /** path of the jieba user dictionary (unit-name parts and indicator words) */
   jiebaDict: string;
 }
@@ -105,6 +107,7 @@ export function loadRules(dir: string = DEFAULT_RULES_DIR): Rules {
     sections: loadOne(key, 'sections.yaml', SectionsFile),
     indicators: loadOne(key, 'indicators.yaml', IndicatorsFile),
     catalogue: loadOne(key, 'indicator-catalogue.yaml', IndicatorCatalogueFile),
+    documents: loadOne(key, 'documents.yaml', DocumentsFile),
     jiebaDict: path.join(key, 'jieba-user.dict.txt'),
   };
   readJiebaDict(rules.jiebaDict); // refused here, with its name, rather than when the first file is cut

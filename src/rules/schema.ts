@@ -132,3 +132,31 @@ export const IndicatorCatalogueFile = z
       if (!ids.has(c.id)) ctx.addIssue({ code: 'custom', path: ['contexts', i, 'id'], message: `unknown indicator id ${c.id}` });
     });
   });
+const colRole = z.enum(['task', 'deadline', 'number', 'responsible', 'lead', 'support']).nullable();
+export const DocumentsFile = z.object({
+  title: z.object({
+    statuses: z.array(z.string().min(1)).min(1),
+    kinds: z.array(z.string().min(1)).min(1),
+    run_on: z.array(z.string().min(1)),
+    examples: z
+      .array(
+        z.object({
+          in: z.string(),
+          next: z.string().optional(),
+          title: z.string().nullable(),
+          region: z.string().nullable().optional(),
+          period: z.tuple([z.number().int(), z.number().int()]).nullable().optional(),
+        }),
+      )
+      .min(1),
+  }),
+  region: z.object({ suffixes: z.array(z.string().min(1)).min(1), reject: z.array(z.string().min(1)) }),
+  toc: z.object({ words: z.array(z.string().min(1)).min(1), entry: regexSource, examples: z.array(z.object({ in: z.string(), entry: z.boolean() })).min(1) }),
+  flattened: z.object({ heading_body_starts: z.array(z.string().min(1)), min_line: z.number().int().positive() }),
+  columns: z.object({
+    task: z.array(z.string().min(1)).min(1),
+    deadline: z.array(z.string().min(1)).min(1),
+    number: z.array(z.string().min(1)).min(1),
+    examples: z.array(z.object({ header: z.array(z.string()), roles: z.array(colRole) })).min(1),
+  }),
+});

@@ -1,3 +1,5 @@
+import type { Role } from '../rules/index.js';
+
 export type ItemKind = 'goal' | 'measure' | 'task' | 'table' | 'text';
 
 /** Offsets are UTF-16 code units into the normalized text. */
@@ -20,6 +22,9 @@ export interface Heading extends Span {
 
 export interface RespLine extends Span {
   text: string;
+  /** set when the role comes from a column header rather than a label in the text */
+  role?: Role;
+  ruleId?: string;
 }
 
 export interface Item extends Span {
@@ -36,6 +41,8 @@ export interface Item extends Span {
   inlineHeading: boolean;
   /** in a review section (发展现状…): no targets */
   review: boolean;
+  /** deadline year from a task table's 完成时限 column */
+  year?: number | null;
 }
 
 export interface Cell extends Span {
@@ -53,6 +60,8 @@ export interface Table extends Span {
   rows: TableRow[];
   /** layout as found: tab-separated rows or one cell per line */
   layout: 'tabs' | 'cell-lines';
+  /** column roles of a task table (序号 | 任务 | 牵头单位 | 责任单位 | 完成时限): its rows are items, not indicator rows */
+  roles?: Array<Role | 'task' | 'deadline' | 'number' | null>;
 }
 
 export interface Plan extends Span {
@@ -68,9 +77,4 @@ export interface Plan extends Span {
   tables: Table[];
 }
 
-export interface Warning {
-  code: string;
-  message: string;
-  start: number;
-  end: number;
-}
+export type { Warning, Severity } from '../ingest/types.js';

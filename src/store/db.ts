@@ -8,6 +8,7 @@ import { catalogue } from '../extract/catalogue.js';
 import { unitModel } from '../extract/units.js';
 import { pageOf, respQuote, sha256, sourceSlice, targetHeading, type DocResult } from '../pipeline.js';
 import type { Rules } from '../rules/index.js';
+import type { Warning } from '../ingest/types.js';
 import { effectiveYear } from '../years.js';
 import { MIGRATIONS } from './schema.js';
 
@@ -150,10 +151,26 @@ export function migrate(db: DB): void {
   const done = new Set(db.prepare('SELECT name FROM migrations').pluck().all() as string[]);
   for (const m of MIGRATIONS) {
     if (done.has(m.name)) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.prepare('INSERT INTO migrations (name, applied_at) VALUES (?, ?)').run(m.name, new Date().toISOString());
-    })();
+    // a table rebuild must not cascade deletes through the tables that reference it
+    // (PRAGMA foreign_keys cannot change inside a transaction); legacy_alter_table keeps the
+    // views that name the rebuilt table valid across its rename
+    if (m.rebuildsTables) db.pragma('foreign_keys = OFF');
+    if (m.rebuildsTables) db.pragma('legacy_alter_table = ON');
+    try {
+      db.transaction(() => {
+        db.exec(m.sql);
+        if (m.rebuildsTables) {
+          const bad = db.pragma('foreign_key_check') as unknown[];
+          if (bad.length) throw new PlandbError('DB', `migration ${m.name} would break ${bad.length} foreign key(s)`);
+        }
+        db.prepare('INSERT INTO migrations (name, applied_at) VALUES (?, ?)').run(m.name, new Date().toISOString());
+      })();
+    } finally {
+      if (m.rebuildsTables) {
+        db.pragma('legacy_alter_table = OFF');
+        db.pragma('foreign_keys = ON');
+      }
+    }
   }
 }
 
@@ -219,6 +236,7 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
     unitId: db.prepare('SELECT id FROM units WHERE canonical = ?').pluck(),
     insUnit: db.prepare('INSERT INTO units (canonical, government, body) VALUES (?,?,?)'),
     insAlias: db.prepare('INSERT OR IGNORE INTO unit_aliases (alias, unit_id) VALUES (?, ?)'),
+    insWarning: db.prepare('INSERT INTO warnings (source_id, plan_id, code, severity, message, start, end, page, rule) VALUES (?,?,?,?,?,?,?,?,?)'),
     insRU: db.prepare('INSERT INTO responsibility_units (responsibility_id, position, unit_id, name) VALUES (?,?,?,?)'),
     reviewTarget: db.prepare('UPDATE targets SET status = ?, correction_id = ?, anchor_quote = ?, anchor_occurrence = ? WHERE id = ?'),
     reviewResp: db.prepare('UPDATE responsibilities SET status = ?, correction_id = ?, anchor_quote = ?, anchor_occurrence = ?, quote_start = ? WHERE id = ?'),
@@ -267,6 +285,7 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
       q.insSource.run(fullPath, path.basename(doc.file), doc.format, doc.encoding ?? null, sha256(doc.source), doc.contentHash, doc.pageStarts?.length ?? null, doc.norm.text, new Date().toISOString())
         .lastInsertRowid,
     );
+    const planIds = new Map<unknown, number>();
     for (const { plan, targets, responsibilities } of plans) {
       const place = planPlace(plan.region, plan.title);
       for (const d of [...place.chain].reverse()) q.insDivision.run(d.code, d.name, d.level, d.parent ?? (d.code === '000000' ? null : '000000'));
@@ -277,6 +296,7 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
         ).lastInsertRowid,
       );
       stats.plans++;
+      planIds.set(plan, planId);
       const sectionIds: number[] = [];
       for (const h of plan.headings) {
         const parent = h.parent === null ? null : sectionIds[h.parent]!;
@@ -310,6 +330,10 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
         stats.responsibilities++;
       }
     }
+    for (const w of doc.warnings) {
+      const pi = warningPlan(doc, w);
+      q.insWarning.run(sourceId, pi === null ? null : (planIds.get(doc.plans[pi]!.plan) ?? null), w.code, w.severity, w.message, w.start, w.end, pageOf(doc, w.start), w.rule);
+    }
   })();
   return stats;
 }
@@ -324,6 +348,13 @@ export function syncCatalogue(db: DB, rules: Rules): void {
     for (const e of catalogue(rules).entries) ins.run(e.id, e.name, e.unit, e.better, e.domain, e.from, e.aliases.join('、'));
   })();
   synced.set(db, rules);
+}
+
+/** Index of the plan a warning sits in (by its span), or null for a whole-file warning. */
+export function warningPlan(doc: DocResult, w: Warning): number | null {
+  if (w.start === 0 && w.end === 0) return null;
+  const i = doc.plans.findIndex(({ plan }) => w.start >= plan.start && w.start <= plan.end);
+  return i < 0 ? null : i;
 }
 
 /** Indicator names that differ only in spacing, width or brackets group together. */

@@ -1,5 +1,9 @@
 /** Named migrations, applied in order and recorded in `migrations`. Never edit one that has shipped: add a new one. */
-export const MIGRATIONS: Array<{ name: string; sql: string }> = [
+/**
+ * `rebuildsTables`: the migration recreates a table that others reference (SQLite changes a CHECK
+ * only by a table rebuild), so it runs with foreign keys off, then checks them before committing.
+ */
+export const MIGRATIONS: Array<{ name: string; sql: string; rebuildsTables?: boolean }> = [
   {
     name: '001-initial',
     sql: `
@@ -367,6 +371,50 @@ SELECT ind.id AS indicator_id, ind.name, ind.domain, ind.unit, ind.better, ind.s
        count(t.id) AS targets, count(DISTINCT t.plan_id) AS plans
 FROM indicators ind LEFT JOIN targets t ON t.indicator_id = ind.id AND t.status <> 'rejected'
 GROUP BY ind.id;
+`,
+  },
+  {
+    name: '007-wild',
+    rebuildsTables: true,
+    sql: `
+-- sources.format also allows 'html' (saved web pages) and 'doc' (Word 97-2003): rebuild the table
+CREATE TABLE sources_new (
+  id INTEGER PRIMARY KEY,
+  path TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  format TEXT NOT NULL CHECK (format IN ('txt','pdf','docx','html','doc')),
+  encoding TEXT,
+  file_sha256 TEXT NOT NULL,
+  content_sha256 TEXT NOT NULL,
+  pages INTEGER,
+  normalized_text TEXT NOT NULL,
+  ingested_at TEXT NOT NULL
+);
+INSERT INTO sources_new SELECT id, path, name, format, encoding, file_sha256, content_sha256, pages, normalized_text, ingested_at FROM sources;
+DROP TABLE sources;
+ALTER TABLE sources_new RENAME TO sources;
+
+-- positioned warnings raised by any stage on a document (partial plan, title without a region, …)
+CREATE TABLE warnings (
+  id INTEGER PRIMARY KEY,
+  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+  plan_id INTEGER REFERENCES plans(id) ON DELETE CASCADE,
+  code TEXT NOT NULL,
+  severity TEXT NOT NULL CHECK (severity IN ('info','warning','error')),
+  message TEXT NOT NULL,
+  start INTEGER NOT NULL,
+  end INTEGER NOT NULL,
+  page INTEGER,
+  rule TEXT NOT NULL
+);
+CREATE INDEX warnings_source ON warnings(source_id);
+CREATE INDEX warnings_plan ON warnings(plan_id);
+
+-- one row per warning with its file and plan
+CREATE VIEW v_warnings AS
+SELECT w.id AS warning_id, src.name AS source, src.format, p.title AS plan, w.severity, w.code, w.message,
+       w.start, w.end, w.page, w.rule, substr(src.normalized_text, w.start + 1, max(w.end - w.start, 0)) AS text
+FROM warnings w JOIN sources src ON src.id = w.source_id LEFT JOIN plans p ON p.id = w.plan_id;
 `,
   },
 ];

@@ -28,16 +28,26 @@ function progress(io: Io, quiet: boolean): { opts: BatchOptions['onFile']; stop:
   return { opts: onFile, stop: () => (bar as cliProgress.SingleBar | null)?.stop() };
 }
 
-/** One line per failed file (its reason), per warning and per correction that did not apply as written. */
-export function fileLines(report: BatchReport, io: Io): void {
+/** Most warnings printed per file; the rest are counted (all are in the database's warnings table). */
+const MAX_WARNINGS_SHOWN = 8;
+
+/** One line per failed file (its reason) and per warning (at most MAX_WARNINGS_SHOWN a file); returns the number of warnings. */
+export function fileLines(report: BatchReport, io: Io, showWarnings = true): number {
+  let nWarn = 0;
   for (const f of report.files) {
     if (!f.ok) io.err(`plandb: ${f.error}`);
-    for (const w of f.warnings ?? []) io.err(`plandb: ${escapeControls(`${f.file}: ${w}`)}`);
+    const ws = f.warnings ?? [];
+    nWarn += ws.length;
+    if (!showWarnings) continue;
+    for (const w of ws.slice(0, MAX_WARNINGS_SHOWN)) io.err(`plandb: ${escapeControls(w.startsWith(f.file) ? w : `${f.file}: ${w}`)}`);
+    if (ws.length > MAX_WARNINGS_SHOWN) io.err(`plandb: ${escapeControls(f.file)}: … and ${ws.length - MAX_WARNINGS_SHOWN} more warning(s)`);
   }
+  return nWarn;
 }
 
-export function summary(report: BatchReport, dbFile: string, io: Io, verb: string, total = report.files.length): void {
-  fileLines(report, io);
+export function summary(report: BatchReport, dbFile: string, io: Io, verb: string, showWarnings = true): void {
+  const nWarn = fileLines(report, io, showWarnings);
+  const total = report.files.length;
   const notes = report.files.flatMap((f) => (f.reviewNotes ?? []).map((n) => ({ ...n, file: f.file })));
   for (const n of notes) io.err(`plandb: warning: ${escapeControls(`${n.file}: ${n.plan}: ${n.kind} correction #${n.correction} (${n.action} ${n.fact} «${n.quote}»): ${n.reason}`)}`);
   const c = report.counts;
@@ -48,6 +58,7 @@ export function summary(report: BatchReport, dbFile: string, io: Io, verb: strin
   if (replaced.length) io.out(`  ${replaced.length} plan(s) replaced by a newer copy: ${escapeControls(replaced.join('; '))}`);
   const stale = notes.filter((n) => n.kind === 'stale').length;
   if (stale) io.out(`  ${stale} stale correction(s), see above and plandb corrections --stale`);
+  if (nWarn) io.out(`  ${nWarn} warning(s); all warnings: sqlite3 ${dbFile} "SELECT source, severity, code, message FROM v_warnings"`);
   io.out(`Next: plandb plans --db ${dbFile}   |   plandb targets --unit 市卫健委 --db ${dbFile}`);
   io.out(`  or: sqlite3 ${dbFile} "SELECT unit, plan, indicator, op, value, value_unit FROM v_unit_targets WHERE body = '卫健委'"`);
 }
@@ -56,7 +67,7 @@ export function registerBuild(program: Command, state: CliState): void {
   program
     .command('rebuild')
     .description('build a new plan database from a corpus folder, swapped in only when complete')
-    .option('--corpus <dir>', 'folder of plan files (.txt, .pdf, .docx)', 'corpus')
+    .option('--corpus <dir>', 'folder of plan files (.txt, .html, .pdf, .doc, .docx)', 'corpus')
     .option('--db <file>', 'database to (re)build', DEFAULT_DB)
     .option('--rules <dir>', 'extraction rules folder (default: the bundled extract-rules/)')
     .option('--corrections <dir>', 'review decisions applied after extraction (default: corrections/ beside the corpus folder)')
@@ -68,11 +79,11 @@ export function registerBuild(program: Command, state: CliState): void {
       const report = await rebuild(o.corpus, o.db, { rules, corrections, onFile: p.opts })
         .catch((e: unknown) => {
           // the old database was kept: show why each file failed, then the reason
-          if (e instanceof BatchError) fileLines(e.report, state.io);
+          if (e instanceof BatchError) fileLines(e.report, state.io, false);
           throw e;
         })
         .finally(p.stop);
-      summary(report, o.db, state.io, 'Built');
+      summary(report, o.db, state.io, 'Built', false);
       state.exitCode = report.failed ? 1 : 0;
     });
 

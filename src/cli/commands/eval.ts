@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { defaultCorrectionsDir } from '../../corrections/index.js';
 import { PlandbError } from '../../errors.js';
-import { evaluate, formatScore } from '../../eval/index.js';
+import { evaluate, formatScore, type EvalFormat } from '../../eval/index.js';
 import { evaluateReviewed } from '../../eval/reviewed.js';
 import { loadRules } from '../../rules/index.js';
 import type { CliState } from '../index.js';
@@ -15,11 +15,11 @@ export function registerEval(program: Command, state: CliState): void {
     .option('--reviewed', 'score against every fully reviewed plan of the corrections folder (reviewed facts are gold)')
     .option('--corrections <dir>', 'with --reviewed: corrections folder (default: corrections/ beside --sources)')
     .option('--sources <dir>', 'folder with the source file of each gold file (same stem)', 'corpus')
-    .option('--format <fmt>', 'which rendering of each source to score: txt, pdf, docx or any', 'txt')
+    .option('--format <fmt>', 'which rendering of each source to score: txt, html, pdf, doc, docx or any (first found in that order)', 'txt')
     .option('--rules <dir>', 'extraction rules folder')
     .option('--verbose', 'list every miss')
     .option('--json', 'print the report as JSON')
-    .action(async (o: { gold?: string; reviewed?: boolean; corrections?: string; sources: string; format: 'txt' | 'pdf' | 'docx' | 'any'; rules?: string; verbose?: boolean; json?: boolean }) => {
+    .action(async (o: { gold?: string; reviewed?: boolean; corrections?: string; sources: string; format: EvalFormat; rules?: string; verbose?: boolean; json?: boolean }) => {
       if (!o.gold === !o.reviewed) throw new PlandbError('USAGE', 'give either --gold DIR or --reviewed');
       const report = o.gold
         ? await evaluate(o.gold, o.sources, { format: o.format, rules: loadRules(o.rules) })

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { extractFile } from '../../index.js';
 import { toGoldJson } from '../../output.js';
+import { formatWarning } from '../../pipeline.js';
 import { loadRules } from '../../rules/index.js';
 import type { CliState } from '../index.js';
 
@@ -8,7 +9,7 @@ export function registerExtract(program: Command, state: CliState): void {
   program
     .command('extract')
     .description('extract plans, headings, targets and responsibilities from one file (no database)')
-    .argument('<file>', 'a .txt, .pdf or .docx plan file')
+    .argument('<file>', 'a plan file: .txt, .html, .pdf, .doc or .docx (recognised by content)')
     .option('--format <fmt>', 'json (the gold FORMAT.md shape, with provenance) or summary', 'json')
     .option('--rules <dir>', 'extraction rules folder')
     .action(async (file: string, o: { format: string; rules?: string }) => {
@@ -20,6 +21,7 @@ export function registerExtract(program: Command, state: CliState): void {
           state.io.out(`${p.title}  [${p.region ?? '?'} · ${p.subject ?? '?'} · ${p.period?.join('–') ?? '?'}]`);
           state.io.out(`  ${p.headings.length} headings, ${p.targets.length} targets, ${p.responsibilities.length} responsibilities`);
         }
+        for (const w of doc.warnings) state.io.out(`  ${formatWarning(doc, w)}`);
       } else {
         state.io.err(`plandb: unknown --format '${o.format}' (expected json or summary)`);
         state.exitCode = 2;
