@@ -5,7 +5,6 @@ import { stmt, FACT_RESP_COLUMNS, FACT_TARGET_COLUMNS, planResponsibilities, pla
 import { notFound } from '../errors.js';
 import { idParam, text } from '../params.js';
 import type { Page } from '../render.js';
-import type { Capabilities } from '../context.js';
 import type { DB } from '../../store/db.js';
 
 export const FACETS = ['province', 'region', 'subject', 'period'] as const;
@@ -13,13 +12,9 @@ type Facet = (typeof FACETS)[number];
 
 type FacetedPlan = PlanRow & { province: string };
 
-/** Plans with the province, where the database has one (the indicators-and-units migration adds it). */
-function plansWithProvince(db: DB, caps: Capabilities): FacetedPlan[] {
-  const rows = listPlans(db) as FacetedPlan[];
-  const col = ['province', 'province_name'].find((c) => caps.has('plans', c));
-  const provinces = col ? new Map((stmt(db, `SELECT id, ${col} AS p FROM plans`).all() as Array<{ id: number; p: string | null }>).map((r) => [r.id, r.p ?? ''])) : null;
-  for (const r of rows) r.province = provinces?.get(r.id) ?? '';
-  return rows;
+/** Plans with their province (from the division chain; '' when the region resolved to none). */
+function plansWithProvince(db: DB): FacetedPlan[] {
+  return listPlans(db).map((p) => ({ ...p, province: p.province ?? '' }));
 }
 
 /** The plan with this id, or a 404 (never a match on the title: /plans/3 is plan 3 or nothing). */
@@ -35,7 +30,7 @@ const facetValue = (p: FacetedPlan, f: Facet): string => String(p[f] ?? '');
 export function registerPlans(r: Router): void {
   r.page('/plans', (ctx, req) => {
     const db = ctx.dbs.get();
-    const all = plansWithProvince(db, ctx.dbs.capabilities());
+    const all = plansWithProvince(db);
     const chosen: Partial<Record<Facet, string>> = {};
     for (const f of FACETS) {
       const v = text(req.query[f]);
