@@ -70,6 +70,10 @@ describe('plans', () => {
     const t = body.targets.find((x: any) => x.indicator === '婴儿死亡率');
     expect(t.quote).toContain('婴儿死亡率');
     expect(t.status).toBe('extracted');
+    // linked to its catalogue entry, on the plan page and on the targets page
+    expect(t.indicator_id).toBe('H002');
+    expect((await html('/plans/1')).text).toContain('<a href="/indicators/H002">婴儿死亡率</a>');
+    expect((await html(`/targets?indicator=${encodeURIComponent('婴儿死亡率')}`)).text).toContain('<a href="/indicators/H002">婴儿死亡率</a>');
   });
 
   it('answers an unknown plan with 404 in the one error shape, HTML and JSON', async () => {

@@ -40,6 +40,9 @@ export interface ChartPoint {
 const UNIT_SAME: Record<string, string> = { '％': '%', 个百分点: '百分点' };
 const unitOf = (u: string | null | undefined) => UNIT_SAME[u ?? ''] ?? u ?? '';
 
+/** An indicator's page: its catalogue entry, or (outside the catalogue) the targets whose name contains it, as compare does. */
+export const indicatorHref = (x: Record<string, unknown>) => `/indicators/${encodeURIComponent(String(x.indicator_id ?? x.indicator))}`;
+
 const idLink = (x: Record<string, unknown>) => `/indicators/${encodeURIComponent(String(x.id))}`;
 
 export function registerIndicators(r: Router): void {

@@ -5,6 +5,7 @@ import { stmt, FACT_RESP_COLUMNS, FACT_TARGET_COLUMNS, planResponsibilities, pla
 import { notFound } from '../errors.js';
 import { idParam, text } from '../params.js';
 import type { Page } from '../render.js';
+import { indicatorHref } from './indicators.js';
 import type { DB } from '../../store/db.js';
 
 export const FACETS = ['province', 'region', 'subject', 'period'] as const;
@@ -78,7 +79,7 @@ export function registerPlans(r: Router): void {
         outline: { rs: { columns: OUTLINE_COLUMNS, rows: outline, sheet: 'outline' }, links: { outline: (o) => (o.section_id ? `/plans/${id}/source#s${o.section_id}` : null) } },
         targets: {
           rs: { columns: FACT_TARGET_COLUMNS, rows: targets, sheet: 'targets' },
-          links: { quote: (t) => `/plans/${id}/source#${t.fact}`, indicator: (t) => `/indicators/${encodeURIComponent(String(t.indicator_key))}` },
+          links: { quote: (t) => `/plans/${id}/source#${t.fact}`, indicator: indicatorHref },
           rowClass: status,
         },
         responsibilities: {
