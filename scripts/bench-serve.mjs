@@ -21,7 +21,10 @@ const base = server.url;
 const json = async (p) => (await fetch(base + p)).json();
 const plans = (await json('/plans.json')).plans.map((p) => p.id);
 const units = (await json('/units.json')).units.map((u) => u.id);
-const indicators = (await json('/indicators.json')).indicators.map((i) => encodeURIComponent(i.indicator_key));
+const unitList = (await json('/units.json')).units;
+const bodies = [...new Set(unitList.map((u) => u.body))].map((b) => encodeURIComponent(b));
+// catalogue entries that some target uses (an unused entry's page is an empty compare)
+const indicators = (await json('/indicators.json')).indicators.filter((i) => i.targets > 0).map((i) => encodeURIComponent(i.id));
 const e = encodeURIComponent;
 
 /** page kind → the URLs of every page of that kind */
@@ -33,6 +36,7 @@ const KINDS = {
   'plan source .json': plans.map((id) => `/plans/${id}/source.json`),
   units: ['/units'],
   unit: units.map((id) => `/units/${id}`),
+  body: bodies.map((b) => `/bodies/${b}`),
   indicators: ['/indicators'],
   indicator: indicators.map((k) => `/indicators/${k}`),
   targets: ['/targets'],
@@ -68,7 +72,7 @@ const DOWNLOADS = {
 // one warm-up visit of every page (first use of a template, exceljs, the SQL process)
 for (const urls of [...Object.values(KINDS), ...Object.values(DOWNLOADS)]) for (const u of urls) await hit(u);
 
-console.log(`${file}: ${plans.length} plans, ${units.length} units, ${indicators.length} indicators; ${ROUNDS} requests per page kind, one at a time`);
+console.log(`${file}: ${plans.length} plans, ${units.length} units, ${bodies.length} bodies, ${indicators.length} catalogue indicators in use; ${ROUNDS} requests per page kind, one at a time`);
 console.log(`${'page kind'.padEnd(26)} ${'pages'.padStart(5)}  ${'server p50'.padStart(10)} ${'p95'.padStart(7)}  ${'client p50'.padStart(10)} ${'p95'.padStart(7)}  p95/limit`);
 let worst = 0;
 const rows = (kinds, counts) => Object.entries(kinds).map(([kind, urls]) => ({ kind, urls, counts }));

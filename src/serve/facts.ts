@@ -17,6 +17,8 @@ export interface TargetFact {
   kind: string;
   indicator: string;
   indicator_key: string;
+  /** catalogue entry (extract-rules/indicator-catalogue.yaml), null when the name maps to none */
+  indicator_id: string | null;
   op: string;
   value: number | null;
   value2: number | null;
@@ -106,7 +108,7 @@ function unitsByItem(db: DB, caps: Capabilities, planId: number): Map<number, st
 export function planTargets(db: DB, caps: Capabilities, planId: number, withRejected = true): TargetFact[] {
   const rows = stmt(
     db,
-    `SELECT 't' || t.id AS fact, t.id AS target_id, t.plan_id, t.section_id, t.item_id, t.kind, t.indicator, t.indicator_key, t.op, t.value, t.value2, t.unit,
+    `SELECT 't' || t.id AS fact, t.id AS target_id, t.plan_id, t.section_id, t.item_id, t.kind, t.indicator, t.indicator_key, t.indicator_id, t.op, t.value, t.value2, t.unit,
        t.year, t.effective_year, t.baseline, t.baseline_year, t.quote, t.start, t.end, t.page, t.rule_id,
        ${statusSql(caps, 'targets', 't')} AS status${reviewColumnsSql(caps, 'targets', 't')}
      FROM targets t WHERE t.plan_id = ?${visibleSql(caps, 'targets', 't', withRejected)} ORDER BY t.start, t.id`,
@@ -146,6 +148,7 @@ export const FACT_TARGET_COLUMNS: Column[] = [
   { key: 'quote', max: 36 },
   { key: 'page', align: 'right' },
   { key: 'indicator_key', only: 'data' },
+  { key: 'indicator_id', only: 'data' },
   { key: 'op', only: 'data' },
   { key: 'value', only: 'data' },
   { key: 'value2', only: 'data' },

@@ -47,9 +47,9 @@ export interface RequestInfo {
 }
 
 /** HTML of a table: every cell escaped; links only to paths this server builds. */
-export function tableHtml(t: Table, opts: { limit?: number } = {}): string {
+export function tableHtml(t: Table, opts: { limit?: number; rows?: Row[] } = {}): string {
   const cols = t.rs.columns.filter((c) => c.only !== 'data');
-  const rows = t.rs.rows as Row[];
+  const rows = opts.rows ?? (t.rs.rows as Row[]);
   const shown = opts.limit && rows.length > opts.limit ? rows.slice(0, opts.limit) : rows;
   const head = cols.map((c) => `<th${c.align === 'right' ? ' class="num"' : ''}>${esc(c.header ?? c.key)}</th>`).join('');
   const body = shown
@@ -89,7 +89,8 @@ export function pageJson(page: Page): Record<string, unknown> {
 
 export function renderHtml(page: Page, req: RequestInfo): string {
   const helpers = {
-    table: (name: string, opts?: { limit?: number }) => {
+    /** a table of the page; `rows` shows only those rows (a group of it) */
+    table: (name: string, opts?: { limit?: number; rows?: Row[] }) => {
       const t = page.tables?.[name];
       return t ? tableHtml(t, opts) : '';
     },

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import { captureIo } from '../helpers/io.js';
-import { getJson, launchChromium, shot, startSite, watchErrors, type Site } from './helpers.js';
+import { corpusWithParent, getJson, JIANGSU, launchChromium, shot, startSite, watchErrors, type Site } from './helpers.js';
 
 let site: Site;
 let browser: Browser;
@@ -13,7 +13,8 @@ let page: Page;
 let errors: string[];
 
 beforeAll(async () => {
-  site = await startSite();
+  // the corpus and the 江苏 province plan: the indicator chart marks the parent plan's target
+  site = await startSite({ corpus: corpusWithParent() });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
   errors = watchErrors(page);
@@ -195,18 +196,29 @@ describe('plandb serve in Chromium', () => {
     expect(csv).toBe(fromCli.out + '\n');
   });
 
-  it('opens an indicator chart', async () => {
+  it('opens an indicator chart, grouped by government level with the parent plan\'s target marked', async () => {
     await page.goto(`${site.url}/indicators`);
     await page.getByRole('link', { name: '婴儿死亡率', exact: true }).click();
+    await expect.poll(() => page.url()).toBe(`${site.url}/indicators/H002`);
     await page.locator('canvas#chart[data-ready]').waitFor();
     const chart = await page.evaluate(() => {
       const c = (window as any).Chart.getChart(document.getElementById('chart'));
-      return { labels: c.data.labels, bars: c.data.datasets.map((d: any) => ({ label: d.label, values: d.data.filter((v: unknown) => v !== null) })) };
+      return { labels: c.data.labels, sets: c.data.datasets.map((d: any) => ({ type: d.type, label: d.label, values: d.data })) };
     });
-    const data = (await getJson(`${site.url}/indicators/${encodeURIComponent('婴儿死亡率')}.json`)).body.chart;
+    const data = (await getJson(`${site.url}/indicators/H002.json`)).body.chart;
     expect(chart.labels).toEqual(data.points.map((p: any) => p.label));
-    expect(chart.bars.map((b: any) => b.label)).toEqual(data.levels);
-    expect(chart.bars.flatMap((b: any) => b.values).sort()).toEqual(data.points.map((p: any) => p.value).sort());
+    const bars = chart.sets.filter((d: any) => d.type === 'bar');
+    expect(bars.map((b: any) => b.label)).toEqual(data.levels);
+    expect(data.levels).toEqual(['province', 'city', 'county']);
+    // each bar sits in its level's dataset at its own position
+    for (const [i, p] of data.points.entries()) expect(bars.find((b: any) => b.label === p.level).values[i], p.label).toBe(p.value);
+    // the parent plan's target: a marker over each point that has one (昆山's, from the 江苏 plan)
+    const marker = chart.sets.find((d: any) => d.type === 'line');
+    expect(marker.label).toBe("parent plan's target");
+    expect(marker.values).toEqual(data.points.map((p: any) => (p.parent ? p.parent.value : null)));
+    const marked = data.points.filter((p: any) => p.parent);
+    expect(marked.length).toBeGreaterThan(0);
+    expect(marked.every((p: any) => p.parent.plan === JIANGSU && p.label.startsWith('昆山市'))).toBe(true);
     await shot(page, 'indicator');
   });
 
@@ -214,7 +226,7 @@ describe('plandb serve in Chromium', () => {
     await page.goto(`${site.url}/sql`);
     await page.locator('textarea[name="sql"]').fill('SELECT count(*) AS plans FROM plans');
     await page.getByRole('button', { name: 'Run' }).click();
-    await expect.poll(() => page.locator('table.rows tbody td').first().textContent()).toBe('7');
+    await expect.poll(() => page.locator('table.rows tbody td').first().textContent()).toBe('8');
     await shot(page, 'sql');
     await page.locator('textarea[name="sql"]').fill('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c');
     await page.getByRole('button', { name: 'Run' }).click();
@@ -235,14 +247,24 @@ describe('plandb serve in Chromium', () => {
     expect(await page.locator(`#${href.split('#')[1]}`).count()).toBe(1);
   });
 
-  it("lists units and opens one unit's targets", async () => {
+  it("lists units by government and opens one unit's targets, then its body across governments", async () => {
     await page.goto(`${site.url}/units`);
-    await page.getByRole('link', { name: '市卫健委', exact: true }).click();
-    await expect.poll(() => page.locator('h1').textContent()).toBe('市卫健委');
-    const rows = await page.locator('table.rows tbody tr').count();
+    const sections = await page.locator('section.unit-group h3').allTextContents();
+    const governments = (await getJson(`${site.url}/units.json`)).body.governments.map((g: any) => g.value);
+    expect(sections.map((t) => t.replace(/\s*\d+ units$/, ''))).toEqual(governments);
+    await page.locator('section.unit-group[data-government="昆山市"]').getByRole('link', { name: '昆山市卫健委', exact: true }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('昆山市卫健委');
     const unitId = new URL(page.url()).pathname.split('/').pop();
-    expect(rows).toBe((await getJson(`${site.url}/units/${unitId}.json`)).body.items.length);
+    const one = (await getJson(`${site.url}/units/${unitId}.json`)).body;
+    expect(await page.locator('table.rows tbody tr').count()).toBe(one.items.length);
+    expect(one.items.length).toBeGreaterThan(10);
     await shot(page, 'unit');
+    await page.getByRole('link', { name: '卫健委', exact: true }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('卫健委');
+    const body = (await getJson(`${site.url}/bodies/${encodeURIComponent('卫健委')}.json`)).body;
+    expect(await page.locator('table.rows tbody tr').count()).toBe(body.items.length);
+    expect(body.items.length).toBeGreaterThan(one.items.length);
+    for (const u of body.units) expect(await page.getByRole('link', { name: u.canonical, exact: true }).count(), u.canonical).toBe(1);
   });
 
   it('had no script error or CSP violation on any page', () => {

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { rebuild } from '../../src/index.js';
 import { startServer, type Server } from '../../src/serve/index.js';
-import { CORPUS, ROOT, tmpDir } from '../helpers/paths.js';
+import { CORPUS, FIXTURES, ROOT, tmpDir } from '../helpers/paths.js';
 
 export const CHROMIUM = process.env.PLANDB_CHROMIUM ?? '/usr/bin/chromium';
 export const SHOTS = path.join(ROOT, 'out', 'screenshots');
@@ -15,6 +15,18 @@ export interface Site {
   corrections: string;
   corpus: string;
   dir: string;
+}
+
+/** The province plan of our own making (江苏省, parent government of 昆山市 and 苏州市), as in tests/query/vertical.test.ts. */
+export const PARENT_PLAN = path.join(FIXTURES, 'parent', 'jiangsu-children.txt');
+export const JIANGSU = '江苏省儿童发展规划（2021—2025年）';
+
+/** A corpus folder: the seed corpus plus the 江苏 province plan, so that plans have a parent government's plan. */
+export function corpusWithParent(): string {
+  const dir = tmpDir('serve-corpus');
+  for (const f of readdirSync(CORPUS)) copyFileSync(path.join(CORPUS, f), path.join(dir, f));
+  copyFileSync(PARENT_PLAN, path.join(dir, path.basename(PARENT_PLAN)));
+  return dir;
 }
 
 /** Builds a database from `corpus` (the seed corpus by default) in a temp folder and serves it on a free loopback port. */

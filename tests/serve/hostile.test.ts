@@ -60,16 +60,22 @@ const PAYLOAD_MARKERS = ['<script>window', '<img src=x', '<imgsrc=x', '<svg onlo
 /** Every page of the hostile database (only: the pages of the units and indicators that carry a payload). */
 async function hostilePages(only = false): Promise<string[]> {
   const plans = (await getJson(`${site.url}/plans.json`)).body.plans as Array<{ id: number }>;
-  const bad = (s: string) => !only || /[<>"]/.test(s);
-  const units = ((await getJson(`${site.url}/units.json`)).body.units as Array<{ id: number; unit: string }>).filter((u) => bad(u.unit));
-  const indicators = ((await getJson(`${site.url}/indicators.json`)).body.indicators as Array<{ indicator_key: string }>).filter((i) => bad(i.indicator_key));
+  const bad = (s: string) => !only || /[<>"{]/.test(s);
+  const units = ((await getJson(`${site.url}/units.json`)).body.units as Array<{ id: number; unit: string; body: string }>).filter((u) => bad(u.unit));
+  const list = (await getJson(`${site.url}/indicators.json`)).body as { indicators: Array<{ id: string; name: string }>; unmapped: Array<{ indicator: string }> };
+  // catalogue entries by id; the indicator names outside the catalogue (the payloads among them) as compare queries
+  const indicators = [
+    ...list.indicators.filter((i) => bad(i.name)).map((i) => i.id),
+    ...[...new Set(list.unmapped.map((t) => t.indicator))].filter(bad),
+  ];
   return [
     '/plans',
     ...plans.flatMap((p) => [`/plans/${p.id}`, `/plans/${p.id}/source`]),
     '/units',
     ...units.map((u) => `/units/${u.id}`),
+    ...[...new Set(units.map((u) => u.body))].map((b) => `/bodies/${encodeURIComponent(b)}`),
     '/indicators',
-    ...indicators.map((i) => `/indicators/${encodeURIComponent(i.indicator_key)}`),
+    ...indicators.map((i) => `/indicators/${encodeURIComponent(i)}`),
     '/targets',
     `/targets?indicator=${encodeURIComponent('<img src=x onerror=alert(1)>')}`,
     `/search?q=${encodeURIComponent('<script>alert(1)</script> 婴儿')}`,
@@ -91,6 +97,10 @@ describe('plan text with HTML and JS payloads', () => {
   it('comes out escaped on every page: no payload tag, no event attribute, only our own scripts', async () => {
     const pages = await hostilePages();
     expect(pages.length).toBeGreaterThan(10);
+    // the indicator names carrying payloads have their own pages (compare by name), and so do the units
+    expect((await hostilePages(true)).filter((p) => p.startsWith('/indicators/')).length).toBeGreaterThanOrEqual(3);
+    expect((await hostilePages(true)).filter((p) => p.startsWith('/units/')).length).toBeGreaterThanOrEqual(1);
+    expect((await hostilePages(true)).filter((p) => p.startsWith('/bodies/')).length).toBeGreaterThanOrEqual(1);
     for (const p of pages) {
       const res = await fetch(`${site.url}${p}`);
       expect(res.status, p).toBe(200);
@@ -156,6 +166,7 @@ describe('SQL in every parameter', () => {
         `/plans/${e}`,
         `/plans/${e}/source`,
         `/units/${e}`,
+        `/bodies/${e}`,
         `/indicators/${e}`,
         `/plans?region=${e}&subject=${e}&period=${e}&province=${e}`,
         `/targets?indicator=${e}`,
@@ -170,6 +181,8 @@ describe('SQL in every parameter', () => {
         `/units?q=${e}`,
         `/units/1?role=${e}`,
         `/indicators?q=${e}`,
+        `/indicators?domain=${e}`,
+        `/units?government=${e}&plan=${e}`,
         `/plans.csv?table=${e}`,
       ];
     };
@@ -229,6 +242,7 @@ describe('paths from URLs never reach the file system', () => {
       '/static/toString',
       '/plans/..%2F..%2Fetc%2Fpasswd',
       '/indicators/..%2F..%2F..%2Fetc%2Fpasswd',
+      '/bodies/..%2F..%2F..%2Fetc%2Fpasswd',
       '/plans/1/../../../etc/passwd',
       '//etc/passwd',
       '/src/serve/views/layout.eta',

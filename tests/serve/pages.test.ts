@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import { openDb } from '../../src/store/db.js';
 import { captureIo } from '../helpers/io.js';
-import { getJson, startSite, type Site } from './helpers.js';
+import { corpusWithParent, getJson, JIANGSU, startSite, type Site } from './helpers.js';
 
 let site: Site;
 beforeAll(async () => {
@@ -70,6 +70,10 @@ describe('plans', () => {
     const t = body.targets.find((x: any) => x.indicator === '婴儿死亡率');
     expect(t.quote).toContain('婴儿死亡率');
     expect(t.status).toBe('extracted');
+    // linked to its catalogue entry, on the plan page and on the targets page
+    expect(t.indicator_id).toBe('H002');
+    expect((await html('/plans/1')).text).toContain('<a href="/indicators/H002">婴儿死亡率</a>');
+    expect((await html(`/targets?indicator=${encodeURIComponent('婴儿死亡率')}`)).text).toContain('<a href="/indicators/H002">婴儿死亡率</a>');
   });
 
   it('answers an unknown plan with 404 in the one error shape, HTML and JSON', async () => {
@@ -125,32 +129,155 @@ describe('source', () => {
   });
 });
 
-describe('units and indicators', () => {
-  it("lists units and one unit's targets as plandb unit does", async () => {
+describe('units by government and body', () => {
+  it('lists units as plandb units does, grouped by government, with the bodies across governments', async () => {
+    const fromCli = await cliJson('units');
     const { body } = await get('/units.json');
-    expect(body.units).toEqual(await cliJson('units'));
-    const u = body.units.find((x: any) => x.unit === '市卫健委');
-    const one = await get(`/units/${u.id}.json`);
-    expect(one.status).toBe(200);
-    expect(one.body.items).toEqual(await cliJson('unit', '市卫健委'));
-    const lead = await get(`/units/${u.id}.json?role=lead`);
-    expect(lead.body.items.every((x: any) => x.role === 'lead')).toBe(true);
-    expect((await get(`/units/${u.id}.json?role=boss`)).status).toBe(400);
+    expect(body.units).toEqual(fromCli);
+    // each unit is a government's body
+    expect(body.units.find((u: any) => u.unit === '昆山市卫健委')).toMatchObject({ government: '昆山市', body: '卫健委' });
+    // the government facet counts the units of each government
+    const perGov = new Map<string, number>();
+    for (const u of fromCli) perGov.set(u.government, (perGov.get(u.government) ?? 0) + 1);
+    expect(new Map(body.governments.map((g: any) => [g.value, g.count]))).toEqual(perGov);
+    // one body across governments: 卫健委 of 昆山市, 苏州市 and 衢州市
+    const wjw = body.bodies.find((b: any) => b.body === '卫健委');
+    const wjwUnits = fromCli.filter((u: any) => u.body === '卫健委');
+    expect(wjwUnits.map((u: any) => u.government).sort()).toEqual(['昆山市', '苏州市', '衢州市'].sort());
+    expect(wjw.governments.split('、').sort()).toEqual(wjwUnits.map((u: any) => u.government).sort());
+    expect([wjw.units, wjw.items]).toEqual([3, wjwUnits.reduce((n: number, u: any) => n + u.items, 0)]);
+    // one government: only its units
+    const ks = await get(`/units.json?government=${encodeURIComponent('昆山市')}`);
+    expect(ks.body.units).toEqual(fromCli.filter((u: any) => u.government === '昆山市'));
+    // one plan's units, as plandb units --plan
+    expect((await get(`/units.json?plan=${encodeURIComponent('衢州市儿童')}`)).body.units).toEqual(await cliJson('units', '--plan', '衢州市儿童'));
+    // the page: a section per government, each unit linked
+    const page = await html('/units');
+    expect(page.text.match(/<section class="unit-group"/g)).toHaveLength(perGov.size);
+    for (const u of fromCli.slice(0, 10)) expect(page.text).toContain(`<a href="/units/${u.id}">${u.unit}</a>`);
+    expect(page.text).toContain(`<a href="/bodies/${encodeURIComponent('卫健委')}">卫健委</a>`);
   });
 
-  it('charts one indicator across plans: a point per target with a value, grouped by level', async () => {
-    const list = await get('/indicators.json');
-    const inf = list.body.indicators.find((x: any) => x.indicator_key === '婴儿死亡率');
-    expect(inf.plans).toBeGreaterThanOrEqual(3);
-    const { status, body } = await get(`/indicators/${encodeURIComponent('婴儿死亡率')}.json`);
+  it("shows one unit's targets as plandb unit does, and one body across governments", async () => {
+    const { body } = await get('/units.json');
+    const u = body.units.find((x: any) => x.unit === '昆山市卫健委');
+    const one = await get(`/units/${u.id}.json`);
+    expect(one.status).toBe(200);
+    expect(one.body.unit).toMatchObject({ id: u.id, canonical: '昆山市卫健委', government: '昆山市', body: '卫健委', aliases: ['市卫健委'] });
+    expect(one.body.items).toEqual(await cliJson('unit', '昆山市卫健委'));
+    expect(one.body.items.length).toBeGreaterThan(10);
+    expect(one.body.items.every((x: any) => x.unit === '昆山市卫健委' && x.plan.startsWith('昆山'))).toBe(true);
+    expect(one.body.counts.targets).toBe(u.targets);
+    expect(one.body.same_body.map((x: any) => x.canonical).sort()).toEqual(['苏州市卫健委', '衢州市卫健委'].sort());
+    const lead = await get(`/units/${body.units.find((x: any) => x.unit === '苏州市卫健委').id}.json?role=lead`);
+    expect(lead.body.items.length).toBeGreaterThan(0);
+    expect(lead.body.items).toEqual(await cliJson('unit', '苏州市卫健委', '--role', 'lead'));
+    expect((await get(`/units/${u.id}.json?role=boss`)).status).toBe(400);
+    // a body: the same rows as plandb unit 卫健委, all three governments
+    const all = await get(`/bodies/${encodeURIComponent('卫健委')}.json`);
+    expect(all.status).toBe(200);
+    expect(all.body.items).toEqual(await cliJson('unit', '卫健委'));
+    expect(all.body.units.map((x: any) => x.canonical).sort()).toEqual(['昆山市卫健委', '苏州市卫健委', '衢州市卫健委'].sort());
+    expect(new Set(all.body.items.map((x: any) => x.government))).toEqual(new Set(['昆山市', '苏州市', '衢州市']));
+    // every body shared by governments groups exactly the units of that body
+    for (const b of body.bodies.filter((x: any) => x.units > 1)) {
+      const r = await get(`/bodies/${encodeURIComponent(b.body)}.json`);
+      expect(r.body.units.map((x: any) => x.id).sort(), b.body).toEqual(body.units.filter((x: any) => x.body === b.body).map((x: any) => x.id).sort());
+      expect(r.body.items, b.body).toEqual(await cliJson('unit', b.body));
+    }
+    expect((await get(`/bodies/${encodeURIComponent('不存在局')}.json`)).status).toBe(404);
+    const page = await html(`/units/${u.id}`);
+    expect(page.text).toContain('<h1>昆山市卫健委</h1>');
+    expect(page.text).toContain(`<a href="/bodies/${encodeURIComponent('卫健委')}">卫健委</a>`);
+  });
+});
+
+describe('indicators: the catalogue', () => {
+  it('lists the catalogue with counts as plandb indicators does, by domain, and the targets outside it', async () => {
+    const { body } = await get('/indicators.json');
+    const fromCli = await cliJson('indicators');
+    expect(body.indicators).toEqual(fromCli);
+    expect(body.indicators.length).toBeGreaterThan(200);
+    expect(body.unmapped).toEqual(await cliJson('indicators', '--unmapped'));
+    expect(body.coverage.mapped).toBe(body.coverage.targets - body.unmapped.length);
+    const h002 = body.indicators.find((x: any) => x.id === 'H002');
+    expect([h002.name, h002.unit, h002.better]).toEqual(['婴儿死亡率', '‰', 'lower']);
+    expect(h002.plans).toBeGreaterThanOrEqual(3);
+    const health = await get(`/indicators.json?domain=${encodeURIComponent('健康')}`);
+    expect(health.body.indicators).toEqual(await cliJson('indicators', '--domain', '健康'));
+    expect(body.domains.find((d: any) => d.value === '健康').count).toBe(health.body.indicators.length);
+    // linked by catalogue id
+    const page = await html('/indicators');
+    expect(page.text).toContain('<a href="/indicators/H002">婴儿死亡率</a>');
+  });
+
+  it('shows one entry as plandb compare does, with a chart point per target grouped by government level', async () => {
+    const { status, body } = await get('/indicators/H002.json');
     expect(status).toBe(200);
-    expect(body.targets).toHaveLength(inf.targets);
+    expect(body.compare).toEqual(await cliJson('compare', 'H002'));
+    expect(body.catalogue).toMatchObject({ id: 'H002', name: '婴儿死亡率', better: 'lower' });
+    const list = (await get('/indicators.json')).body.indicators.find((x: any) => x.id === 'H002');
+    const targets = [...new Set(body.compare.map((t: any) => t.target_id))];
+    expect(body.targets).toBe(targets.length);
+    expect(body.targets).toBe(list.targets);
     expect(body.chart.unit).toBe('‰');
-    const drawn = body.targets.filter((t: any) => t.value !== null && t.unit === '‰');
-    expect(body.chart.points.map((p: any) => p.target_id).sort()).toEqual(drawn.map((t: any) => t.target_id).sort());
+    const drawn = body.compare.filter((t: any) => t.value !== null && t.unit === '‰');
+    expect(body.chart.points.map((p: any) => p.target_id).sort()).toEqual([...new Set(drawn.map((t: any) => t.target_id))].sort());
     for (const p of body.chart.points) expect(p.value).toBe(drawn.find((t: any) => t.target_id === p.target_id).value);
-    expect(body.chart.levels).toContain('city');
+    // levels from the divisions: 昆山市 and 兰溪市 are county-level cities, 衢州市 and 朔州市 cities
+    const level = (region: string) => new Set(body.chart.points.filter((p: any) => drawn.find((t: any) => t.target_id === p.target_id).region === region).map((p: any) => p.level));
+    expect(level('昆山市')).toEqual(new Set(['county']));
+    expect(level('兰溪市')).toEqual(new Set(['county']));
+    expect(level('衢州市')).toEqual(new Set(['city']));
+    expect(body.chart.levels).toEqual(['city', 'county']);
+    // no parent government's plan in the seed corpus: nothing marked
+    expect(body.chart.points.every((p: any) => p.parent === null)).toBe(true);
+    // a name or alias finds the same entry, as compare does
+    expect((await get(`/indicators/${encodeURIComponent('婴儿死亡率')}.json`)).body.compare).toEqual(body.compare);
     expect((await get('/indicators/%E4%B8%8D%E5%AD%98%E5%9C%A8.json')).status).toBe(404);
+    expect((await get('/indicators/undefined.json')).status).toBe(404);
+  });
+});
+
+describe('indicator chart with a parent government\'s plan (the 江苏 province plan beside the corpus)', () => {
+  let vsite: Site;
+  beforeAll(async () => {
+    vsite = await startSite({ corpus: corpusWithParent() });
+  });
+  afterAll(async () => {
+    await vsite?.server.close();
+  });
+
+  it("marks the parent plan's target on each point, as compare finds it", async () => {
+    const io = captureIo();
+    expect(await main(['node', 'plandb', 'compare', 'H002', '--json', '--db', vsite.db], io), io.errText()).toBe(0);
+    const fromCli = JSON.parse(io.text());
+    const { body } = await getJson(`${vsite.url}/indicators/H002.json`);
+    expect(body.compare).toEqual(fromCli);
+    const js = (await getJson(`${vsite.url}/plans.json`)).body.plans.find((p: any) => p.title === JIANGSU);
+    const jsTarget = fromCli.find((t: any) => t.plan_id === js.id);
+    expect(jsTarget.value).toBeTypeOf('number');
+    // the province's own target is drawn at the province level
+    expect(body.chart.points.find((p: any) => p.target_id === jsTarget.target_id).level).toBe('province');
+    expect(body.chart.levels).toEqual(['province', 'city', 'county']);
+    // 昆山's targets: the parent (江苏, the nearest government above with a plan of the same subject) marked with its value and verdict
+    const ks = body.chart.points.filter((p: any) => fromCli.find((t: any) => t.target_id === p.target_id).region === '昆山市');
+    expect(ks.length).toBeGreaterThan(0);
+    for (const p of ks) {
+      const row = fromCli.find((t: any) => t.target_id === p.target_id && t.parent_target_id !== null);
+      expect(row.parent_plan).toBe(JIANGSU);
+      expect(p.parent).toEqual({
+        plan_id: js.id,
+        plan: JIANGSU,
+        label: '江苏省 儿童',
+        target_id: jsTarget.target_id,
+        value: jsTarget.value,
+        target: row.parent_target,
+        verdict: row.verdict,
+      });
+    }
+    // plans of another province or subject have no parent here
+    for (const p of body.chart.points.filter((x: any) => !ks.includes(x))) expect(p.parent, p.label).toBeNull();
   });
 });
 

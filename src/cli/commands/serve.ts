@@ -23,7 +23,7 @@ export function registerServe(program: Command, state: CliState): void {
       'after',
       `
 Pages (each also as .json; tables as .csv and .xlsx):
-  /plans  /plans/ID  /plans/ID/source  /units  /units/ID  /indicators  /indicators/NAME
+  /plans  /plans/ID  /plans/ID/source  /units  /units/ID  /bodies/BODY  /indicators  /indicators/ID
   /targets?indicator=&plan=&unit=&year=&kind=  /search?q=  /gaps  /sql?sql=
 
 Examples:

@@ -1,36 +1,25 @@
 /**
- * /indicators and /indicators/:id — the indicator catalogue (when the database has one: the indicators table
- * and targets.indicator_id) or else the indicator names as extracted; one indicator across plans with a chart.
+ * /indicators and /indicators/:id — the indicator catalogue with counts (as `plandb indicators`), the targets
+ * outside it (as `plandb indicators --unmapped`), and one catalogue entry across plans (as `plandb compare ID`)
+ * with a chart: a bar per target, grouped by government level, the parent plan's target marked.
  */
-import { COMPARE_COLUMNS, formatTarget, withHeadings, type Column, type TargetRow } from '../../query/index.js';
-import { indicatorKey, type DB } from '../../store/db.js';
+import {
+  COMPARE_COLUMNS,
+  INDICATOR_COLUMNS,
+  TARGET_COLUMNS,
+  catalogueCoverage,
+  compareIndicator,
+  formatTarget,
+  listIndicators,
+  unmappedTargets,
+  type CompareRow,
+} from '../../query/index.js';
 import type { Router } from '../app.js';
-import type { Capabilities } from '../context.js';
 import { notFound } from '../errors.js';
-import { stmt, visibleSql } from '../facts.js';
-import { LEVELS, parentPlan, planGovernments, type Level } from '../levels.js';
+import { stmt } from '../facts.js';
+import { LEVELS, planGovernments, type Level } from '../levels.js';
 import { text } from '../params.js';
 import type { Page } from '../render.js';
-
-const NAME_COLUMNS: Column[] = [
-  { key: 'indicator', max: 40 },
-  { key: 'targets', align: 'right' },
-  { key: 'plans', align: 'right' },
-  { key: 'units' },
-  { key: 'years' },
-  { key: 'names', only: 'data' },
-  { key: 'indicator_key', only: 'data' },
-];
-
-const CATALOGUE_COLUMNS: Column[] = [
-  { key: 'indicator_id', header: 'id' },
-  { key: 'indicator', max: 40 },
-  { key: 'domain' },
-  { key: 'unit' },
-  { key: 'better' },
-  { key: 'targets', align: 'right' },
-  { key: 'plans', align: 'right' },
-];
 
 export interface ChartPoint {
   target_id: number;
@@ -43,135 +32,141 @@ export interface ChartPoint {
   unit: string;
   year: number | null;
   target: string;
-  /** the target of the same indicator in the plan of the nearest parent government, when the database has one */
-  parent: { plan_id: number; label: string; value: number } | null;
+  /** the target of the same indicator in the plan of the nearest parent government that sets one (as `compare` finds it) */
+  parent: { plan_id: number; plan: string; label: string; target_id: number; value: number; target: string; verdict: string | null } | null;
 }
 
-const hasCatalogue = (caps: Capabilities) => caps.has('indicators', 'id') && caps.has('targets', 'indicator_id');
+// units written two ways (as compare's verdicts treat them)
+const UNIT_SAME: Record<string, string> = { '％': '%', 个百分点: '百分点' };
+const unitOf = (u: string | null | undefined) => UNIT_SAME[u ?? ''] ?? u ?? '';
 
-/** Extracted indicator names (by normalised key) with counts; only those outside the catalogue when `unmapped`. */
-function indicatorNames(db: DB, caps: Capabilities, unmapped: boolean) {
-  return stmt(
-    db,
-    `SELECT t.indicator_key,
-       (SELECT t2.indicator FROM targets t2 WHERE t2.indicator_key = t.indicator_key GROUP BY t2.indicator ORDER BY count(*) DESC, t2.indicator LIMIT 1) AS indicator,
-       count(DISTINCT t.indicator) AS names, count(*) AS targets, count(DISTINCT t.plan_id) AS plans,
-       coalesce(group_concat(DISTINCT t.unit), '') AS units, coalesce(group_concat(DISTINCT t.effective_year), '') AS years
-     FROM targets t WHERE 1 = 1${unmapped ? ' AND t.indicator_id IS NULL' : ''}${visibleSql(caps, 'targets', 't', false)}
-     GROUP BY t.indicator_key ORDER BY plans DESC, targets DESC, t.indicator_key`,
-  ).all() as Array<{ indicator_key: string; indicator: string; targets: number; plans: number }>;
-}
+/** An indicator's page: its catalogue entry, or (outside the catalogue) the targets whose name contains it, as compare does. */
+export const indicatorHref = (x: Record<string, unknown>) => `/indicators/${encodeURIComponent(String(x.indicator_id ?? x.indicator))}`;
+
+const idLink = (x: Record<string, unknown>) => `/indicators/${encodeURIComponent(String(x.id))}`;
 
 export function registerIndicators(r: Router): void {
   r.page('/indicators', (ctx, req): Page => {
     const db = ctx.dbs.get();
-    const caps = ctx.dbs.capabilities();
+    const domain = text(req.query.domain);
     const q = text(req.query.q);
-    const k = q ? indicatorKey(q) : '';
-    const byName = (rows: Array<{ indicator_key: string }>) => (q ? rows.filter((x) => x.indicator_key.includes(k)) : rows);
-    const nameLink = { indicator: (x: Record<string, unknown>) => `/indicators/${encodeURIComponent(String(x.indicator_key))}` };
-    if (!hasCatalogue(caps)) {
-      const rows = byName(indicatorNames(db, caps, false));
-      return {
-        view: 'indicators',
-        title: 'Indicators',
-        data: { q: q ?? '', catalogue: false, total: rows.length },
-        tables: { indicators: { rs: { columns: NAME_COLUMNS, rows, sheet: 'indicators' }, links: nameLink } },
-      } satisfies Page;
+    const all = listIndicators(db);
+    let rows = domain ? listIndicators(db, { domain }) : all;
+    if (q) {
+      const k = q.replace(/\s+/g, '').toLowerCase();
+      rows = rows.filter((x) => x.id.toLowerCase() === k || x.name.includes(k) || x.aliases.split('、').some((a) => a.includes(k)));
     }
-    let catalogue = stmt(
-      db,
-      `SELECT ind.id AS indicator_id, ind.name AS indicator, ind.domain, ind.unit, ind.better,
-         count(t.id) AS targets, count(DISTINCT t.plan_id) AS plans
-       FROM indicators ind LEFT JOIN targets t ON t.indicator_id = ind.id${visibleSql(caps, 'targets', 't', false)}
-       GROUP BY ind.id ORDER BY plans DESC, targets DESC, ind.id`,
-    ).all() as Array<{ indicator_id: string; indicator: string; domain: string }>;
-    if (q) catalogue = catalogue.filter((x) => indicatorKey(x.indicator).includes(k) || x.domain === q || x.indicator_id.toLowerCase() === k);
-    const unmapped = byName(indicatorNames(db, caps, true));
+    const domains = new Map<string, number>();
+    for (const x of all) domains.set(x.domain, (domains.get(x.domain) ?? 0) + 1);
+    const c = catalogueCoverage(db);
+    const unmapped = unmappedTargets(db);
     return {
       view: 'indicators',
       title: 'Indicators',
-      data: { q: q ?? '', catalogue: true, total: catalogue.length },
+      data: {
+        q: q ?? '',
+        domain: domain ?? '',
+        total: rows.length,
+        domains: [...domains].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value, 'zh')),
+        coverage: c,
+      },
       tables: {
-        indicators: {
-          rs: { columns: CATALOGUE_COLUMNS, rows: catalogue, sheet: 'catalogue' },
-          links: { indicator: (x) => `/indicators/${encodeURIComponent(String(x.indicator_id))}` },
+        indicators: { rs: { columns: INDICATOR_COLUMNS, rows, sheet: 'indicators' }, links: { id: idLink, name: idLink } },
+        unmapped: {
+          rs: { columns: TARGET_COLUMNS, rows: unmapped, sheet: 'unmapped' },
+          links: { plan: (x) => `/plans/${x.plan_id}`, indicator: (x) => `/plans/${x.plan_id}/source#t${x.target_id}` },
         },
-        unmapped: { rs: { columns: NAME_COLUMNS, rows: unmapped, sheet: 'unmapped' }, links: nameLink },
       },
     } satisfies Page;
   });
 
-  r.page('/indicators/:key', (ctx, req) => {
-    const raw = req.params.key ?? '';
+  r.page('/indicators/:id', (ctx, req) => {
+    const raw = (req.params.id ?? '').trim();
     const db = ctx.dbs.get();
-    const caps = ctx.dbs.capabilities();
-    const entry = hasCatalogue(caps)
-      ? (stmt(db, 'SELECT id, name, unit, better, domain FROM indicators WHERE id = ?').get(raw) as
-          { id: string; name: string; unit: string | null; better: string; domain: string } | undefined)
-      : undefined;
-    const key = indicatorKey(raw);
-    if (!entry && !key) throw notFound('no indicator');
-    const rows = withHeadings(
-      db,
-      stmt(
-        db,
-        `SELECT t.id AS target_id, p.id AS plan_id, p.title AS plan, p.region, p.subject, t.section_id, t.kind, t.indicator, t.indicator_key,
-           t.op, t.value, t.value2, t.unit, t.year, t.effective_year, t.baseline, t.baseline_year, t.quote, t.page, t.item_id
-         FROM targets t JOIN plans p ON p.id = t.plan_id WHERE ${entry ? 't.indicator_id' : 't.indicator_key'} = ?${visibleSql(caps, 'targets', 't', false)}
-         ORDER BY p.region, p.id, t.start`,
-      ).all(entry ? entry.id : key) as Array<TargetRow & { subject: string | null }>,
-    );
-    if (!rows.length && !entry) throw notFound(`no target has the indicator '${raw}'`);
-    const govs = planGovernments(db, caps);
+    if (!raw.replace(/\s+/g, '')) throw notFound('no indicator');
+    // what `plandb compare` takes: a catalogue id (the links here), a name or alias, or part of a name
+    const c = compareIndicator(db, { indicator: raw });
+    if (!c.rows.length && !c.entry) throw notFound(`no catalogue indicator or target matches '${raw}'`);
+    const govs = planGovernments(db);
+    // one row per target and parent plan: the targets in order, each with its rows
+    const byTarget = new Map<number, CompareRow[]>();
+    for (const x of c.rows) byTarget.set(x.target_id, [...(byTarget.get(x.target_id) ?? []), x]);
+    const targets = [...byTarget.values()].map((xs) => xs[0]!);
     // chart one unit: the catalogue's, else the one most targets use; values in other units are listed, not drawn
     const unitCount = new Map<string, number>();
-    for (const x of rows) if (x.value !== null) unitCount.set(x.unit ?? '', (unitCount.get(x.unit ?? '') ?? 0) + 1);
-    const unit = entry?.unit && unitCount.has(entry.unit) ? entry.unit : ([...unitCount].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '');
-    const drawn = rows.filter((x) => x.value !== null && (x.unit ?? '') === unit);
+    for (const x of targets) if (x.value !== null) unitCount.set(unitOf(x.unit), (unitCount.get(unitOf(x.unit)) ?? 0) + 1);
+    const catUnit = unitOf(c.entry?.unit);
+    const unit = c.entry?.unit && unitCount.has(catUnit) ? catUnit : ([...unitCount].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '');
+    const parentIds = c.rows.map((x) => x.parent_target_id).filter((x): x is number => x !== null);
+    const parentTargets = new Map(
+      (parentIds.length
+        ? (stmt(db, `SELECT id, plan_id, op, value, value2, unit FROM targets WHERE id IN (${[...new Set(parentIds)].join(',')})`).all() as Array<{
+            id: number;
+            plan_id: number;
+            op: string;
+            value: number | null;
+            value2: number | null;
+            unit: string | null;
+          }>)
+        : []
+      ).map((t) => [t.id, t]),
+    );
     const label = (planId: number, year: number | null) => {
       const g = govs.get(planId);
       return [g?.government, g?.subject, year].filter(Boolean).join(' ');
     };
-    const valueOf = (planId: number) => drawn.find((x) => x.plan_id === planId)?.value ?? undefined;
-    const points: ChartPoint[] = drawn
+    const points: ChartPoint[] = targets
+      .filter((x) => x.value !== null && unitOf(x.unit) === unit)
       .map((x) => {
-        const gov = govs.get(x.plan_id);
-        const parent = gov ? parentPlan(gov, govs, valueOf) : null;
+        // compare lists the parent plans nearest first: the marker is the nearest that sets a target in the chart's unit
+        const pr = byTarget.get(x.target_id)!.find((y) => {
+          const pt = y.parent_target_id !== null ? parentTargets.get(y.parent_target_id) : undefined;
+          return pt && pt.value !== null && unitOf(pt.unit) === unit;
+        });
+        const pt = pr ? parentTargets.get(pr.parent_target_id!)! : null;
         return {
           target_id: x.target_id,
           plan_id: x.plan_id,
           label: label(x.plan_id, x.effective_year) || x.plan,
-          level: gov?.level ?? 'other',
+          level: govs.get(x.plan_id)?.level ?? 'other',
           op: x.op,
           value: x.value!,
           value2: x.value2,
           unit,
           year: x.effective_year,
           target: formatTarget(x),
-          parent: parent ? { ...parent, label: label(parent.plan_id, null) } : null,
+          parent: pr && pt
+            ? { plan_id: pt.plan_id, plan: pr.parent_plan!, label: label(pt.plan_id, null), target_id: pt.id, value: pt.value!, target: pr.parent_target!, verdict: pr.verdict }
+            : null,
         };
       })
       .sort((a, b) => LEVELS.indexOf(a.level) - LEVELS.indexOf(b.level) || a.label.localeCompare(b.label, 'zh'));
-    const indicator = entry?.name ?? rows[0]!.indicator;
-    const withLevel = rows.map((x) => ({ ...x, level: govs.get(x.plan_id)?.level ?? 'other' }));
+    // a plan with two targets (its table and its text): tell the bars apart by the kind
+    const seen = new Map<string, number>();
+    for (const p of points) seen.set(p.label, (seen.get(p.label) ?? 0) + 1);
+    for (const p of points) if (seen.get(p.label)! > 1) p.label = `${p.label} (${targets.find((x) => x.target_id === p.target_id)!.kind})`;
+    const verdicts: Record<string, number> = {};
+    for (const x of c.rows) if (x.verdict) verdicts[x.verdict] = (verdicts[x.verdict] ?? 0) + 1;
+    const indicator = c.entry?.name ?? raw;
     return {
       view: 'indicator',
       title: indicator,
       crumbs: [['Indicators', '/indicators']],
       data: {
-        indicator_key: entry ? null : key,
-        indicator_id: entry?.id ?? null,
-        catalogue: entry ?? null,
+        query: raw,
+        indicator_id: c.entry?.id ?? null,
+        catalogue: c.entry ? { id: c.entry.id, name: c.entry.name, domain: c.entry.domain, unit: c.entry.unit ?? null, better: c.entry.better ?? null, aliases: c.entry.aliases ?? [] } : null,
         indicator,
-        names: [...new Set(rows.map((x) => x.indicator))],
-        plans: new Set(rows.map((x) => x.plan_id)).size,
-        chart: { unit, points, levels: LEVELS.filter((l) => points.some((p) => p.level === l)), left_out: rows.length - points.length },
+        names: [...new Set(targets.map((x) => x.indicator))],
+        targets: targets.length,
+        plans: c.plans,
+        verdicts,
+        chart: { unit, points, levels: LEVELS.filter((l) => points.some((p) => p.level === l)), left_out: targets.length - points.length },
       },
       tables: {
-        targets: {
-          rs: { columns: [...COMPARE_COLUMNS.slice(0, 2), { key: 'level' }, ...COMPARE_COLUMNS.slice(2)], rows: withLevel, sheet: 'targets' },
-          links: { plan: (x) => `/plans/${x.plan_id}`, target: (x) => `/plans/${x.plan_id}/source#t${x.target_id}` },
+        compare: {
+          rs: { columns: COMPARE_COLUMNS, rows: c.rows, sheet: 'compare' },
+          links: { plan: (x) => `/plans/${x.plan_id}`, indicator: (x) => `/plans/${x.plan_id}/source#t${x.target_id}` },
         },
       },
     } satisfies Page;

@@ -16,6 +16,7 @@ import type { Router } from '../app.js';
 import { intParam, text } from '../params.js';
 import { stmt } from '../facts.js';
 import type { Page } from '../render.js';
+import { indicatorHref } from './indicators.js';
 import { esc } from '../security.js';
 
 export function registerLists(r: Router): void {
@@ -40,7 +41,7 @@ export function registerLists(r: Router): void {
           rs: { columns: TARGET_COLUMNS, rows, sheet: 'targets' },
           links: {
             plan: (x) => `/plans/${x.plan_id}`,
-            indicator: (x) => `/indicators/${encodeURIComponent(String(x.indicator_key))}`,
+            indicator: indicatorHref,
             quote: (x) => `/plans/${x.plan_id}/source#t${x.target_id}`,
           },
         },

@@ -5,7 +5,7 @@ import { stmt, FACT_RESP_COLUMNS, FACT_TARGET_COLUMNS, planResponsibilities, pla
 import { notFound } from '../errors.js';
 import { idParam, text } from '../params.js';
 import type { Page } from '../render.js';
-import type { Capabilities } from '../context.js';
+import { indicatorHref } from './indicators.js';
 import type { DB } from '../../store/db.js';
 
 export const FACETS = ['province', 'region', 'subject', 'period'] as const;
@@ -13,13 +13,9 @@ type Facet = (typeof FACETS)[number];
 
 type FacetedPlan = PlanRow & { province: string };
 
-/** Plans with the province, where the database has one (the indicators-and-units migration adds it). */
-function plansWithProvince(db: DB, caps: Capabilities): FacetedPlan[] {
-  const rows = listPlans(db) as FacetedPlan[];
-  const col = ['province', 'province_name'].find((c) => caps.has('plans', c));
-  const provinces = col ? new Map((stmt(db, `SELECT id, ${col} AS p FROM plans`).all() as Array<{ id: number; p: string | null }>).map((r) => [r.id, r.p ?? ''])) : null;
-  for (const r of rows) r.province = provinces?.get(r.id) ?? '';
-  return rows;
+/** Plans with their province (from the division chain; '' when the region resolved to none). */
+function plansWithProvince(db: DB): FacetedPlan[] {
+  return listPlans(db).map((p) => ({ ...p, province: p.province ?? '' }));
 }
 
 /** The plan with this id, or a 404 (never a match on the title: /plans/3 is plan 3 or nothing). */
@@ -35,7 +31,7 @@ const facetValue = (p: FacetedPlan, f: Facet): string => String(p[f] ?? '');
 export function registerPlans(r: Router): void {
   r.page('/plans', (ctx, req) => {
     const db = ctx.dbs.get();
-    const all = plansWithProvince(db, ctx.dbs.capabilities());
+    const all = plansWithProvince(db);
     const chosen: Partial<Record<Facet, string>> = {};
     for (const f of FACETS) {
       const v = text(req.query[f]);
@@ -83,7 +79,7 @@ export function registerPlans(r: Router): void {
         outline: { rs: { columns: OUTLINE_COLUMNS, rows: outline, sheet: 'outline' }, links: { outline: (o) => (o.section_id ? `/plans/${id}/source#s${o.section_id}` : null) } },
         targets: {
           rs: { columns: FACT_TARGET_COLUMNS, rows: targets, sheet: 'targets' },
-          links: { quote: (t) => `/plans/${id}/source#${t.fact}`, indicator: (t) => `/indicators/${encodeURIComponent(String(t.indicator_key))}` },
+          links: { quote: (t) => `/plans/${id}/source#${t.fact}`, indicator: indicatorHref },
           rowClass: status,
         },
         responsibilities: {

@@ -41,7 +41,7 @@
           callbacks: {
             label: (c) => {
               const p = data.points[c.dataIndex];
-              return c.dataset.type === 'line' ? `parent: ${p.parent.label} ${p.parent.value}${data.unit}` : `${p.level}: ${p.target}${p.year ? ` (${p.year})` : ''}`;
+              return c.dataset.type === 'line' ? `parent: ${p.parent.label} ${p.parent.target}${p.parent.verdict ? ` (this plan: ${p.parent.verdict})` : ''}` : `${p.level}: ${p.target}${p.year ? ` (${p.year})` : ''}`;
             },
           },
         },
