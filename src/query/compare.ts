@@ -5,7 +5,7 @@ import type { Rules } from '../rules/index.js';
 import { indicatorKey, type DB } from '../store/db.js';
 import type { Column } from './format.js';
 import { formatTarget, resolvePlan, rulesOrDefault, withHeadings } from './common.js';
-import { NOT_REJECTED, SELECT_TARGETS, targetCell, type TargetRow } from './targets.js';
+import { NOT_REJECTED, SELECT_TARGETS, TARGET_VALUE_COLUMNS, targetCell, type TargetRow } from './targets.js';
 
 export type Verdict = 'stricter' | 'equal' | 'looser' | 'missing' | 'not comparable';
 
@@ -66,13 +66,7 @@ export const COMPARE_COLUMNS: Column[] = [
   { key: 'verdict' },
   { key: 'indicator_id', only: 'data' },
   { key: 'indicator_name', only: 'data' },
-  { key: 'op', only: 'data' },
-  { key: 'value', only: 'data' },
-  { key: 'value2', only: 'data' },
-  { key: 'unit', only: 'data' },
-  { key: 'year', only: 'data' },
-  { key: 'baseline', only: 'data' },
-  { key: 'baseline_year', only: 'data' },
+  ...TARGET_VALUE_COLUMNS,
   { key: 'indicator_key', only: 'data' },
   { key: 'plan_id', only: 'data' },
   { key: 'parent_plan', only: 'data' },

@@ -28,6 +28,17 @@ export interface TargetRow extends PlacedRow {
 
 export const targetCell = (r: Record<string, unknown>) => formatTarget(r);
 
+/** A target's value fields as data columns (JSON, CSV, XLSX), shared by every target listing. */
+export const TARGET_VALUE_COLUMNS: Column[] = [
+  { key: 'op', only: 'data' },
+  { key: 'value', only: 'data' },
+  { key: 'value2', only: 'data' },
+  { key: 'unit', only: 'data' },
+  { key: 'year', only: 'data' },
+  { key: 'baseline', only: 'data' },
+  { key: 'baseline_year', only: 'data' },
+];
+
 export const TARGET_COLUMNS: Column[] = [
   { key: 'plan', max: 24 },
   { key: 'plan_id', only: 'data' },
@@ -41,13 +52,7 @@ export const TARGET_COLUMNS: Column[] = [
   { key: 'quote', max: 36 },
   { key: 'indicator_key', only: 'data' },
   { key: 'indicator_id', only: 'data' },
-  { key: 'op', only: 'data' },
-  { key: 'value', only: 'data' },
-  { key: 'value2', only: 'data' },
-  { key: 'unit', only: 'data' },
-  { key: 'year', only: 'data' },
-  { key: 'baseline', only: 'data' },
-  { key: 'baseline_year', only: 'data' },
+  ...TARGET_VALUE_COLUMNS,
   { key: 'page', only: 'data' },
   { key: 'target_id', only: 'data' },
   { key: 'item_id', only: 'data' },

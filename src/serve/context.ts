@@ -23,25 +23,6 @@ export interface ServeOptions {
   token?: string;
 }
 
-/** Optional columns and tables that later migrations add; pages use them when the database has them. */
-export interface Capabilities {
-  columns: (table: string) => Set<string>;
-  has: (table: string, column?: string) => boolean;
-}
-
-function capabilities(db: DB): Capabilities {
-  const cache = new Map<string, Set<string>>();
-  const columns = (table: string) => {
-    let c = cache.get(table);
-    if (!c) {
-      c = new Set(db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[]);
-      cache.set(table, c);
-    }
-    return c;
-  };
-  return { columns, has: (table, column) => (column ? columns(table).has(column) : columns(table).size > 0) };
-}
-
 /**
  * The read-only connection for browsing. A rebuild renames a new file over the database: each request
  * checks the file (one stat) and reopens when it changed, so the pages show the rebuilt data at once.
@@ -49,7 +30,6 @@ function capabilities(db: DB): Capabilities {
 export class DbHolder {
   private db: DB | null = null;
   private stamp = '';
-  private caps: Capabilities | null = null;
   /** bumps when the database is reopened; pages may cache per generation */
   generation = 0;
 
@@ -67,15 +47,9 @@ export class DbHolder {
       this.close();
       this.db = openQueryDb(this.file);
       this.stamp = stamp;
-      this.caps = capabilities(this.db);
       this.generation++;
     }
     return this.db;
-  }
-
-  capabilities(): Capabilities {
-    this.get();
-    return this.caps!;
   }
 
   close(): void {

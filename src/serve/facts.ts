@@ -1,9 +1,9 @@
 /** A plan's facts with everything the source page and the review panel show: span, fields, units, rule, page, status. */
 import type { Column } from '../query/format.js';
 import { formatTarget, withHeadings } from '../query/common.js';
+import { TARGET_VALUE_COLUMNS } from '../query/targets.js';
 import type { Statement } from 'better-sqlite3';
 import type { DB } from '../store/db.js';
-import type { Capabilities } from './context.js';
 
 export type ReviewStatus = 'extracted' | 'confirmed' | 'edited' | 'added' | 'rejected';
 
@@ -65,20 +65,11 @@ export interface RespFact {
   decision?: { id: number; action: string; applied: boolean };
 }
 
-/** SQL for a fact's review status: the column the corrections migration adds, else 'extracted'. */
-export function statusSql(caps: Capabilities, table: 'targets' | 'responsibilities', alias: string): string {
-  return caps.has(table, 'status') ? `coalesce(${alias}.status, 'extracted')` : `'extracted'`;
-}
-
-/** The decision columns of the corrections migration (correction id and anchor), when present. */
-function reviewColumnsSql(caps: Capabilities, table: 'targets' | 'responsibilities', alias: string): string {
-  return caps.has(table, 'anchor_quote') ? `, ${alias}.correction_id, ${alias}.anchor_quote, ${alias}.anchor_occurrence` : '';
-}
+/** A fact's review status and decision columns (correction id and anchor). */
+const reviewColumnsSql = (alias: string): string => `${alias}.status, ${alias}.correction_id, ${alias}.anchor_quote, ${alias}.anchor_occurrence`;
 
 /** Hides rejected facts unless asked, like the query commands. */
-export function visibleSql(caps: Capabilities, table: 'targets' | 'responsibilities', alias: string, withRejected: boolean): string {
-  return caps.has(table, 'status') && !withRejected ? ` AND coalesce(${alias}.status, 'extracted') <> 'rejected'` : '';
-}
+const visibleSql = (alias: string, withRejected: boolean): string => (withRejected ? '' : ` AND ${alias}.status <> 'rejected'`);
 
 /** Prepared once per connection: the pages run the same statements on every request. */
 const statements = new WeakMap<DB, Map<string, Statement>>();
@@ -91,11 +82,11 @@ export function stmt(db: DB, sql: string): Statement {
 }
 
 /** item id → `lead:市卫健委、support:市教育局` for every item of a plan that names units (not rejected ones). */
-function unitsByItem(db: DB, caps: Capabilities, planId: number): Map<number, string> {
+function unitsByItem(db: DB, planId: number): Map<number, string> {
   const rows = stmt(
     db,
     `SELECT r.item_id, r.role, u.canonical FROM responsibilities r JOIN responsibility_units ru ON ru.responsibility_id = r.id
-     JOIN units u ON u.id = ru.unit_id WHERE r.plan_id = ?${visibleSql(caps, 'responsibilities', 'r', false)} ORDER BY r.item_id, r.start, ru.position`,
+     JOIN units u ON u.id = ru.unit_id WHERE r.plan_id = ?${visibleSql('r', false)} ORDER BY r.item_id, r.start, ru.position`,
   ).all(planId) as Array<{ item_id: number; role: string; canonical: string }>;
   const out = new Map<number, string>();
   for (const r of rows) {
@@ -105,15 +96,15 @@ function unitsByItem(db: DB, caps: Capabilities, planId: number): Map<number, st
   return out;
 }
 
-export function planTargets(db: DB, caps: Capabilities, planId: number, withRejected = true): TargetFact[] {
+export function planTargets(db: DB, planId: number, withRejected = true): TargetFact[] {
   const rows = stmt(
     db,
     `SELECT 't' || t.id AS fact, t.id AS target_id, t.plan_id, t.section_id, t.item_id, t.kind, t.indicator, t.indicator_key, t.indicator_id, t.op, t.value, t.value2, t.unit,
        t.year, t.effective_year, t.baseline, t.baseline_year, t.quote, t.start, t.end, t.page, t.rule_id,
-       ${statusSql(caps, 'targets', 't')} AS status${reviewColumnsSql(caps, 'targets', 't')}
-     FROM targets t WHERE t.plan_id = ?${visibleSql(caps, 'targets', 't', withRejected)} ORDER BY t.start, t.id`,
+       ${reviewColumnsSql('t')}
+     FROM targets t WHERE t.plan_id = ?${visibleSql('t', withRejected)} ORDER BY t.start, t.id`,
   ).all(planId) as Array<TargetFact & { item_id: number | null }>;
-  const units = unitsByItem(db, caps, planId);
+  const units = unitsByItem(db, planId);
   for (const r of rows) {
     r.target = formatTarget(r);
     r.units = (r.item_id !== null && units.get(r.item_id)) || '';
@@ -121,7 +112,7 @@ export function planTargets(db: DB, caps: Capabilities, planId: number, withReje
   return withHeadings(db, rows);
 }
 
-export function planResponsibilities(db: DB, caps: Capabilities, planId: number, withRejected = true): RespFact[] {
+export function planResponsibilities(db: DB, planId: number, withRejected = true): RespFact[] {
   return withHeadings(
     db,
     stmt(
@@ -130,8 +121,8 @@ export function planResponsibilities(db: DB, caps: Capabilities, planId: number,
            coalesce((SELECT group_concat(x.canonical, '、') FROM (SELECT u.canonical FROM responsibility_units ru JOIN units u ON u.id = ru.unit_id
              WHERE ru.responsibility_id = r.id ORDER BY ru.position) x), '') AS units,
            coalesce((SELECT group_concat(x.name, '、') FROM (SELECT ru.name FROM responsibility_units ru WHERE ru.responsibility_id = r.id ORDER BY ru.position) x), '') AS units_as_written,
-           r.quote, r.start, r.end, r.page, r.rule_id, r.item_id, ${statusSql(caps, 'responsibilities', 'r')} AS status${reviewColumnsSql(caps, 'responsibilities', 'r')}
-         FROM responsibilities r WHERE r.plan_id = ?${visibleSql(caps, 'responsibilities', 'r', withRejected)} ORDER BY r.start, r.id`,
+           r.quote, r.start, r.end, r.page, r.rule_id, r.item_id, ${reviewColumnsSql('r')}
+         FROM responsibilities r WHERE r.plan_id = ?${visibleSql('r', withRejected)} ORDER BY r.start, r.id`,
     ).all(planId) as RespFact[],
   );
 }
@@ -149,13 +140,7 @@ export const FACT_TARGET_COLUMNS: Column[] = [
   { key: 'page', align: 'right' },
   { key: 'indicator_key', only: 'data' },
   { key: 'indicator_id', only: 'data' },
-  { key: 'op', only: 'data' },
-  { key: 'value', only: 'data' },
-  { key: 'value2', only: 'data' },
-  { key: 'unit', only: 'data' },
-  { key: 'year', only: 'data' },
-  { key: 'baseline', only: 'data' },
-  { key: 'baseline_year', only: 'data' },
+  ...TARGET_VALUE_COLUMNS,
   { key: 'start', only: 'data' },
   { key: 'end', only: 'data' },
   { key: 'rule_id', only: 'data' },

@@ -64,11 +64,10 @@ export function registerPlans(r: Router): void {
   r.page('/plans/:id', (ctx, req) => {
     const id = idParam(req.params.id, 'plan');
     const db = ctx.dbs.get();
-    const caps = ctx.dbs.capabilities();
     requirePlan(db, id);
     const { plan, outline } = showPlan(db, { plan: String(id) });
-    const targets = planTargets(db, caps, id);
-    const resps = planResponsibilities(db, caps, id);
+    const targets = planTargets(db, id);
+    const resps = planResponsibilities(db, id);
     const status = (row: Record<string, unknown>) => `st-${String(row.status)}`;
     return {
       view: 'plan',

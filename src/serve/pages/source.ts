@@ -11,7 +11,6 @@ export function registerSource(r: Router): void {
   r.page('/plans/:id/source', (ctx, req) => {
     const id = idParam(req.params.id, 'plan');
     const db = ctx.dbs.get();
-    const caps = ctx.dbs.capabilities();
     const plan = requirePlan(db, id);
     const src = stmt(db, 'SELECT name, format, pages, normalized_text FROM sources WHERE id = ?').get(plan.source_id) as {
       name: string;
@@ -20,8 +19,8 @@ export function registerSource(r: Router): void {
       normalized_text: string;
     };
     const text = src.normalized_text.slice(plan.start, plan.end);
-    const targets = planTargets(db, caps, id);
-    const resps = planResponsibilities(db, caps, id);
+    const targets = planTargets(db, id);
+    const resps = planResponsibilities(db, id);
     const headings = stmt(db, 'SELECT id, parent_id, level, marker, title, start, end, page FROM sections WHERE plan_id = ? ORDER BY start, id').all(id) as Array<
       HeadingSpan & { parent_id: number | null; marker: string; title: string; page: number | null }
     >;
