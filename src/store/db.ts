@@ -228,7 +228,9 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
     insSection: db.prepare('INSERT INTO sections (plan_id, parent_id, level, kind, marker, title, path, start, end, page, rule_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)'),
     insItem: db.prepare('INSERT INTO items (plan_id, section_id, marker, kind, review, text, start, end, page) VALUES (?,?,?,?,?,?,?,?,?)'),
     insFts: db.prepare('INSERT INTO items_fts (rowid, tokens) VALUES (?, ?)'),
-    delFts: db.prepare('DELETE FROM items_fts WHERE rowid NOT IN (SELECT id FROM items)'),
+    // the full-text rows of the items a replaced plan takes with it (by rowid: no scan of the index)
+    delFtsOfKey: db.prepare('DELETE FROM items_fts WHERE rowid IN (SELECT i.id FROM items i JOIN plans p ON p.id = i.plan_id WHERE p.plan_key = ?)'),
+    delFtsOfPath: db.prepare('DELETE FROM items_fts WHERE rowid IN (SELECT id FROM items WHERE plan_id IN (SELECT id FROM plans WHERE source_id IN (SELECT id FROM sources WHERE path = ?)))'),
     insTarget: db.prepare(
       'INSERT INTO targets (plan_id, item_id, section_id, kind, indicator, indicator_key, op, value, value2, unit, year, effective_year, baseline, baseline_year, quote, start, end, page, rule_id, indicator_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
     ),
@@ -273,14 +275,15 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
       const key = planKey(plan.title, plan.region, plan.period);
       const title = q.titleOfKey.get(key) as string | undefined;
       if (title !== undefined) replaced.add(title);
+      q.delFtsOfKey.run(key);
       stats.replacedPlans += q.delPlan.run(key).changes;
     }
     for (const t of q.titlesOfPath.all(fullPath) as string[]) replaced.add(t);
     stats.replaced = [...replaced];
+    q.delFtsOfPath.run(fullPath);
     stats.replacedPlans += q.delPlansOfPath.run(fullPath).changes;
     q.delSource.run(fullPath);
     q.orphanSources.run();
-    q.delFts.run();
     const sourceId = Number(
       q.insSource.run(fullPath, path.basename(doc.file), doc.format, doc.encoding ?? null, sha256(doc.source), doc.contentHash, doc.pageStarts?.length ?? null, doc.norm.text, new Date().toISOString())
         .lastInsertRowid,

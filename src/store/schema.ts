@@ -417,4 +417,26 @@ SELECT w.id AS warning_id, src.name AS source, src.format, p.title AS plan, w.se
 FROM warnings w JOIN sources src ON src.id = w.source_id LEFT JOIN plans p ON p.id = w.plan_id;
 `,
   },
+  {
+    name: '008-scale',
+    sql: `
+-- cascading deletes and parent lookups walk these columns: without an index, replacing one plan
+-- scans every section, target and responsibility of the database
+CREATE INDEX sections_parent ON sections(parent_id);
+CREATE INDEX targets_section ON targets(section_id);
+CREATE INDEX resp_section ON responsibilities(section_id);
+
+-- the full-text index keeps only its index (the tokens are rebuilt from items.text by jieba), and
+-- rows are deleted by rowid when their items go
+CREATE VIRTUAL TABLE items_fts_new USING fts5(tokens, content = '', contentless_delete = 1, tokenize = 'unicode61');
+INSERT INTO items_fts_new (rowid, tokens) SELECT rowid, tokens FROM items_fts;
+DROP TABLE items_fts;
+ALTER TABLE items_fts_new RENAME TO items_fts;
+
+-- what a source's rows were extracted with, so that a rebuild skips the files that have not changed:
+-- extract_key = sha256(plandb version, rule files), corrections_key = sha256(decisions of its plans)
+ALTER TABLE sources ADD COLUMN extract_key TEXT;
+ALTER TABLE sources ADD COLUMN corrections_key TEXT;
+`,
+  },
 ];
