@@ -2,8 +2,11 @@
 import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import PQueue from 'p-queue';
-import { PlandbError, errorLine, isEnvironmental } from './errors.js';
+import { defaultJobs, openPool } from './batch/pool.js';
+import { prepareFile, type ErrorData, type Prepared, type PrepareContext } from './batch/prepare.js';
+import { pruneOrphans, rebuildDelta, recordSuperseded, removeSources, type RebuildMode } from './batch/incremental.js';
+import { TextCache } from './batch/textcache.js';
+import { PlandbError, errorLine, isEnvironmental, type ErrorCode } from './errors.js';
 import { DEFAULT_LIMITS, FileBudget, checkRegular, fsError, ingestFile, type Limits } from './ingest/index.js';
 import {
   applyCorrections,
@@ -24,9 +27,9 @@ import {
   type NewDecision,
   type ReviewPlanInfo,
 } from './corrections/index.js';
-import { formatWarning, processText, requirePlans, type DocResult, type ReviewNote } from './pipeline.js';
+import { formatWarning, processText, requirePlans, sha256, type DocResult, type ReviewNote } from './pipeline.js';
 import { loadRules, type Rules } from './rules/index.js';
-import { counts, dbError, dbFileOf, openDb, withNewDatabase, writeDocument, type DB, type DbCounts } from './store/db.js';
+import { counts, dbError, dbFileOf, openDb, removeStaleTemps, settle, syncCatalogue, withNewDatabase, writeRows, type DB, type DbCounts } from './store/db.js';
 
 export { PlandbError, errorLine, escapeControls, isEnvironmental } from './errors.js';
 export { DEFAULT_LIMITS, type Limits } from './ingest/index.js';
@@ -35,6 +38,9 @@ export * from './corrections/index.js';
 export { loadRules, type Rules } from './rules/index.js';
 export { toGoldJson } from './output.js';
 export { openDb, counts, type DB } from './store/db.js';
+export { textCacheDir } from './batch/textcache.js';
+export { defaultJobs } from './batch/pool.js';
+export type { RebuildMode } from './batch/incremental.js';
 
 /**
  * Reads, normalizes, segments and extracts one file. Throws a PlandbError naming the file.
@@ -43,7 +49,10 @@ export { openDb, counts, type DB } from './store/db.js';
 export async function extractFile(file: string, rules: Rules = loadRules(), limits: Partial<Limits> = {}): Promise<DocResult> {
   const budget = new FileBudget(file, limits);
   const src = await ingestFile(file, budget);
-  return requirePlans(processText(src, file, rules, budget));
+  const doc = requirePlans(processText(src, file, rules, budget));
+  doc.fileSha256 = src.sha256;
+  doc.fileStat = src.stat;
+  return doc;
 }
 
 /** An input to a batch: a file to ingest, or an entry of a folder that is skipped with its reason. */
@@ -116,8 +125,12 @@ export interface FileOutcome {
   reviewNotes?: ReviewNote[];
   /** titles of the plans this file replaced */
   replaced?: string[];
+  /** other files whose plans this file replaced (the same plan from another file) */
+  replacedFrom?: string[];
   /** warnings on a file that was ingested, one line each (`file:line:col severity code: message`, or a plan that appears twice in it) */
   warnings?: string[];
+  /** rebuild: the file, the rules and its plans' decisions are as when it was stored; its rows were kept */
+  unchanged?: boolean;
 }
 
 export interface BatchReport {
@@ -126,14 +139,24 @@ export interface BatchReport {
   counts: DbCounts;
   /** set when the batch stopped on a failure of the machine (disk full, I/O error…): its one-line reason */
   aborted?: string;
+  /** rebuild: 'full' (every file extracted into a new database), 'incremental' (changed files only, on a copy) or 'none' (up to date: nothing written) */
+  mode?: RebuildMode;
+  /** rebuild: stored sources whose file is no longer in the corpus (their plans were removed) */
+  removed?: string[];
 }
 
 export interface BatchOptions {
   rules?: Rules;
   /** corrections folder (or a loaded set) applied after extraction; default: none */
   corrections?: string | CorrectionSet;
-  /** parallel file reads/parses (PDF parsing is async) */
+  /** worker threads that read and extract files (default: one per core; 1: all in this thread) */
+  jobs?: number;
+  /** @deprecated the same as `jobs` */
   concurrency?: number;
+  /** folder where the text of PDF, Word and HTML files is kept by content hash (default: no cache) */
+  textCache?: string;
+  /** rebuild: extract every file into a new database, reading no cache (entries are still written) */
+  force?: boolean;
   /** what one file may cost (defaults: DEFAULT_LIMITS) */
   limits?: Partial<Limits>;
   onFile?: (o: FileOutcome, done: number, total: number) => void;
@@ -151,60 +174,90 @@ export class BatchError extends PlandbError {
   }
 }
 
+/** Files prepared ahead of the writer, per worker: bounds the memory held by results waiting to be written. */
+const AHEAD_PER_JOB = 4;
+
 /**
- * Ingests files into an open database, one transaction per document. Bad files are reported, never
- * fatal. A failure of the machine (disk full, I/O error, out of memory) stops the batch: the report's
- * `aborted` says why, and the files after it are not attempted.
+ * Ingests files into an open database, one transaction per document. Files are read and extracted
+ * in a pool of worker threads (one per core) and written here, in input order, so ids are the same
+ * as in a serial build. Bad files are reported, never fatal. A failure of the machine (disk full,
+ * I/O error, out of memory) stops the batch: the report's `aborted` says why, and the files after it
+ * are not attempted.
  */
 export async function ingestInto(db: DB, inputs: Array<string | InputEntry>, opts: BatchOptions = {}): Promise<BatchReport> {
   const rules = opts.rules ?? loadRules();
   const corrections = typeof opts.corrections === 'string' ? loadCorrections(opts.corrections) : (opts.corrections ?? emptyCorrections());
   const entries = inputs.map((e) => (typeof e === 'string' ? { file: e } : e));
   const dbFile = dbFileOf(db);
-  const queue = new PQueue({ concurrency: opts.concurrency ?? 2 });
-  const outcomes: FileOutcome[] = [];
-  let done = 0;
-  let aborted: string | undefined;
-  // files are read and extracted concurrently but written in input order, so ids are stable
-  let writes: Promise<void> = Promise.resolve();
-  for (const { file, skip } of entries) {
-    const extracted = skip
-      ? Promise.resolve({ doc: null, error: skip as unknown })
-      : queue.add(() => (aborted ? Promise.reject(new Error('not attempted')) : extractFile(file, rules, opts.limits))).then(
-          (doc) => ({ doc, error: null as unknown }),
-          (error: unknown) => ({ doc: null, error }),
+  const ctx: PrepareContext = { rules, corrections, limits: opts.limits };
+  if (opts.textCache) ctx.store = new TextCache(opts.textCache, !opts.force);
+  const toPrepare = entries.filter((e) => !e.skip).length;
+  const jobs = Math.max(1, Math.min(opts.jobs ?? opts.concurrency ?? defaultJobs(), toPrepare));
+  // workers load rules by folder: a rule set changed in memory is prepared here
+  const pool =
+    jobs > 1 && rules === loadRules(rules.dir)
+      ? await openPool(jobs, { rulesDir: rules.dir, corrections, cacheDir: opts.textCache ?? null, readCache: !opts.force, limits: opts.limits })
+      : null;
+  const prepare = (file: string): Promise<{ prepared?: Prepared; error?: unknown }> =>
+    pool
+      ? pool.run(file).then((r) => (r.ok ? { prepared: r.prepared } : { error: reviveError(r.error) }))
+      : prepareFile(file, ctx).then(
+          (prepared) => ({ prepared }),
+          (error: unknown) => ({ error }),
         );
-    writes = writes.then(async () => {
-      const { doc, error } = await extracted;
-      if (aborted) return;
+  const outcomes: FileOutcome[] = [];
+  let aborted: string | undefined;
+  try {
+    syncCatalogue(db, rules);
+    const ahead = pool ? jobs * AHEAD_PER_JOB : 2;
+    const started: Array<Promise<{ prepared?: Prepared; error?: unknown }>> = [];
+    const start = (i: number) => {
+      const e = entries[i];
+      if (e) started[i] = e.skip ? Promise.resolve({ error: e.skip }) : prepare(e.file);
+    };
+    for (let i = 0; i < ahead; i++) start(i);
+    for (let i = 0; i < entries.length && !aborted; i++) {
+      const { file } = entries[i]!;
+      const { prepared, error } = await started[i]!;
+      delete started[i];
+      start(i + ahead);
       let o: FileOutcome;
       try {
-        if (!doc) throw error;
-        const reviewed = applyCorrections(doc, corrections);
+        if (!prepared) throw error;
         let s;
         try {
-          s = writeDocument(db, reviewed, rules);
+          s = writeRows(db, prepared.rows);
         } catch (e) {
           const d = dbError(e, dbFile);
           throw new PlandbError('DB', `cannot write to database ${dbFile}: ${d.message.replace(/^database error: /, '')}`, file, d.environmental);
         }
-        o = { file, ok: true, plans: s.plans, targets: s.targets, responsibilities: s.responsibilities, replacedPlans: s.replacedPlans, replaced: s.replaced, reviewNotes: reviewed.reviewNotes };
-        const warnings = [...s.duplicates.map((t) => `plan '${t}' appears more than once in the file; the first copy was stored`), ...doc.warnings.map((w) => formatWarning(doc, w))];
-        if (warnings.length) o.warnings = warnings;
+        o = { file, ok: true, plans: s.plans, targets: s.targets, responsibilities: s.responsibilities, replacedPlans: s.replacedPlans, replaced: s.replaced, reviewNotes: prepared.reviewNotes };
+        if (s.replacedFrom.length) o.replacedFrom = s.replacedFrom;
+        if (prepared.warnings.length) o.warnings = prepared.warnings;
       } catch (e) {
         if (!(e instanceof PlandbError) && process.env.PLANDB_DEBUG) console.error(e);
         o = { file, ok: false, error: errorLine(e, file) };
         if (isEnvironmental(e)) aborted = e instanceof PlandbError ? e.message : errorLine(e);
       }
       outcomes.push(o);
-      opts.onFile?.(o, ++done, entries.length);
-    });
+      opts.onFile?.(o, outcomes.length, entries.length);
+    }
+    await Promise.allSettled(started.filter(Boolean));
+  } finally {
+    await pool?.close();
   }
-  await writes;
-  queue.clear();
   const report: BatchReport = { files: outcomes, failed: outcomes.filter((o) => !o.ok).length, counts: counts(db) };
   if (aborted) report.aborted = aborted;
   return report;
+}
+
+/** An error that crossed from a worker thread, as a PlandbError again when it was one. */
+function reviveError(d: ErrorData): Error {
+  if (d.name === 'PlandbError' && d.code) return new PlandbError(d.code as ErrorCode, d.message, d.file, !!d.environmental);
+  const e = new Error(d.message) as Error & { code?: string };
+  if (d.code) e.code = d.code;
+  if (d.stack) e.stack = d.stack;
+  return e;
 }
 
 /** Adds or replaces documents in an existing (or new) database. */
@@ -219,8 +272,12 @@ export async function ingest(dbFile: string, inputs: string[], opts: BatchOption
 }
 
 /**
- * Builds a fresh database from a corpus folder into a temporary file and swaps it in only when
- * complete. If no file could be ingested, the old database is kept untouched.
+ * Builds the database of a corpus folder. Without `force`, a database already built from it is
+ * brought up to date: nothing is written when no file, rule or decision changed; otherwise a copy
+ * gets the changed and new files and loses the removed ones. A full build (first build, rule or
+ * plandb change, `force`) extracts every file into a new database. Either way the result is written
+ * to a temporary file and swapped in only when complete; if no file could be ingested, or the
+ * machine failed, the old database is kept untouched.
  */
 export async function rebuild(corpus: string, dbFile: string, opts: BatchOptions = {}): Promise<BatchReport> {
   let st;
@@ -232,13 +289,53 @@ export async function rebuild(corpus: string, dbFile: string, opts: BatchOptions
   if (!st.isDirectory()) throw new PlandbError('USAGE', 'corpus is not a folder', corpus);
   const files = await expandEntries([corpus], opts.limits);
   if (!files.length) throw new PlandbError('NO_PLAN', 'corpus folder has no files', corpus);
-  return withNewDatabase(dbFile, async (db) => {
-    const report = await ingestInto(db, files, opts);
-    if (report.aborted) throw new BatchError(`rebuild stopped: ${report.aborted}; ${dbFile} left unchanged`, undefined, report, true);
-    if (report.failed === files.length) throw new BatchError(`no file could be ingested; ${dbFile} left unchanged`, corpus, report);
+  const rules = opts.rules ?? loadRules();
+  const corrections = typeof opts.corrections === 'string' ? loadCorrections(opts.corrections) : (opts.corrections ?? emptyCorrections());
+  const o: BatchOptions = { ...opts, rules, corrections };
+  const delta = opts.force ? null : rebuildDelta(dbFile, files, rules, corrections);
+  if (delta && !delta.changed.length && !delta.removed.length) {
+    removeStaleTemps(dbFile);
+    try {
+      settle(dbFile); // roll back what an interrupted ingest left, as a rebuild that writes does
+    } catch (e) {
+      throw dbError(e, dbFile);
+    }
+    const report: BatchReport = { files: delta.unchanged, failed: 0, counts: delta.counts, mode: 'none', removed: [] };
+    delta.unchanged.forEach((f, i) => opts.onFile?.(f, i + 1, files.length));
     return report;
-  });
+  }
+  const build = (incremental: boolean) =>
+    withNewDatabase(
+      dbFile,
+      async (db) => {
+        if (incremental) removeSources(db, delta!.removed);
+        const ahead = incremental ? delta!.unchanged : [];
+        ahead.forEach((f, i) => opts.onFile?.(f, i + 1, files.length));
+        const onFile = opts.onFile && ((f: FileOutcome, done: number) => opts.onFile!(f, ahead.length + done, files.length));
+        const r = await ingestInto(db, incremental ? delta!.changed : files, { ...o, onFile });
+        // the same plan in two files: which copy is kept depends on the order of every file, so build in full
+        if (incremental && r.files.some((f) => f.replacedFrom?.length) && !r.aborted) throw new PlanMoved();
+        pruneOrphans(db);
+        recordSuperseded(db, [...ahead, ...r.files], rules);
+        const report: BatchReport = { ...r, files: [...ahead, ...r.files], counts: counts(db), mode: incremental ? 'incremental' : 'full', removed: incremental ? delta!.removed : [] };
+        if (report.aborted) throw new BatchError(`rebuild stopped: ${report.aborted}; ${dbFile} left unchanged`, undefined, report, true);
+        if (report.failed === files.length) throw new BatchError(`no file could be ingested; ${dbFile} left unchanged`, corpus, report);
+        return report;
+      },
+      { copy: incremental },
+    );
+  if (delta && delta.unchanged.length > 0) {
+    try {
+      return await build(true);
+    } catch (e) {
+      if (!(e instanceof PlanMoved)) throw e;
+    }
+  }
+  return build(false);
 }
+
+/** An incremental rebuild met a plan that moved between files: it is redone in full. */
+class PlanMoved extends Error {}
 
 /** A reviewer's verdict on one stored fact (by its review ref, `T3` / `R5`) or a missed fact to add by quote. */
 export type Verdict =

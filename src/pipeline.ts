@@ -46,6 +46,10 @@ export interface DocResult {
   encoding?: string;
   /** sha256 of the normalized text: the same plan from .txt, .pdf or .docx differs here, so identity uses `planKey` */
   contentHash: string;
+  /** sha256 of the file's bytes, when read from a file */
+  fileSha256?: string;
+  /** size and modification time of the file when it was read */
+  fileStat?: { size: number; mtimeMs: number };
   source: string;
   norm: NormText;
   pageStarts?: number[];

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -46,6 +47,16 @@ const UNKNOWN: Partial<Record<Sniffed, string>> = {
 export interface LoadedSource extends IngestedText {
   path: string;
   bytes: Buffer;
+  /** sha256 of `bytes` */
+  sha256: string;
+  /** the file's size and modification time when it was read */
+  stat: { size: number; mtimeMs: number };
+}
+
+/** Where readers' text may be kept by the sha256 of a file's bytes (src/batch/textcache.ts). */
+export interface TextStore {
+  get(sha: string): IngestedText | null;
+  put(sha: string, text: IngestedText): void;
 }
 
 /** A one-line reason for a file that cannot be stat'ed or read. */
@@ -75,7 +86,7 @@ export function checkRegular(st: Stats, file: string, limits: Limits): void {
  * markup), not its name; a file whose content differs from its extension is read by what it is,
  * with a warning. Anything unusable is a one-line PlandbError.
  */
-export async function ingestFile(file: string, budget: FileBudget = new FileBudget(file)): Promise<LoadedSource> {
+export async function ingestFile(file: string, budget: FileBudget = new FileBudget(file), store?: TextStore): Promise<LoadedSource> {
   let st;
   try {
     st = await stat(file);
@@ -96,8 +107,11 @@ export async function ingestFile(file: string, budget: FileBudget = new FileBudg
   if (msg) throw new PlandbError('UNSUPPORTED', msg, file);
   const format = found as SourceFormat;
   const claimed = formatOfExtension(file);
-  const reader = await readerFor(format);
-  const out = await reader.read(bytes, file, budget);
+  const sha = createHash('sha256').update(bytes).digest('hex');
+  // plain text is decoded faster than a cache entry is read; other formats are parsed once
+  const cached = store && format !== 'txt' ? store.get(sha) : null;
+  const out = cached ?? (await (await readerFor(format)).read(bytes, file, budget));
+  if (store && format !== 'txt' && !cached) store.put(sha, out);
   budget.text(out.text.length);
   budget.check('reading');
   const warnings: Warning[] = [...(out.warnings ?? [])];
@@ -105,5 +119,5 @@ export async function ingestFile(file: string, budget: FileBudget = new FileBudg
     const ext = path.extname(file) || '(no extension)';
     warnings.push({ code: 'format-mismatch', severity: 'info', message: `content is ${format.toUpperCase()}, not what the extension ${ext} says; read as ${format}`, start: 0, end: 0, rule: 'ingest.sniff' });
   }
-  return { ...out, warnings, path: file, bytes };
+  return { ...out, warnings, path: file, bytes, sha256: sha, stat: { size: st.size, mtimeMs: st.mtimeMs } };
 }

@@ -1,15 +1,11 @@
-import { closeSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { PlandbError, isEnvironmental } from '../errors.js';
-import { planPlace, unitGovernment, type PlanPlace } from '../divisions/government.js';
-import { shortName } from '../divisions/index.js';
 import { catalogue } from '../extract/catalogue.js';
-import { unitModel } from '../extract/units.js';
-import { pageOf, respQuote, sha256, sourceSlice, targetHeading, type DocResult } from '../pipeline.js';
+import type { DocResult } from '../pipeline.js';
 import type { Rules } from '../rules/index.js';
-import type { Warning } from '../ingest/types.js';
-import { effectiveYear } from '../years.js';
+import { docRows, type DocRows } from './rows.js';
 import { MIGRATIONS } from './schema.js';
 
 export type DB = Database.Database;
@@ -174,20 +170,8 @@ export function migrate(db: DB): void {
   }
 }
 
-/** Key that identifies a plan whatever file format it came from. */
-export function planKey(title: string, region: string | null, period: [number, number] | null): string {
-  const t = title.normalize('NFKC').replace(/[\s“”"「」]/g, '').replace(/[（(].*?[）)]$/u, '');
-  return sha256(`${t}|${region ?? ''}|${period?.join('-') ?? ''}`).slice(0, 24);
-}
-
-/** Tokens for the full-text index: jieba words joined by spaces, so FTS5's unicode61 tokenizer can index Chinese. */
-export function ftsTokens(text: string, rules: Rules): string {
-  return unitModel(rules)
-    .cut(text)
-    .map((w) => w.trim())
-    .filter((w) => w && !/^[\p{P}\s]+$/u.test(w))
-    .join(' ');
-}
+export { planKey, indicatorKey } from './keys.js';
+export { ftsTokens, warningPlan, type DocRows } from './rows.js';
 
 export interface WriteStats {
   plans: number;
@@ -198,6 +182,8 @@ export interface WriteStats {
   replacedPlans: number;
   /** titles of the plans this document replaced (an earlier copy of the file, or the same plan from another file) */
   replaced: string[];
+  /** paths of the other files whose plans this document replaced (the same plan from another file) */
+  replacedFrom: string[];
   /** titles of plans that appear more than once in the document: only the first copy is stored */
   duplicates: string[];
 }
@@ -207,18 +193,28 @@ export interface WriteStats {
  * and of the same plans (by plan key, even from another format). All or nothing.
  */
 export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats {
-  const units = unitModel(rules);
-  const stats: WriteStats = { plans: 0, sections: 0, items: 0, targets: 0, responsibilities: 0, replacedPlans: 0, replaced: [], duplicates: [] };
-  const fullPath = path.resolve(doc.file);
-  const q = {
+  syncCatalogue(db, rules);
+  return writeRows(db, docRows(doc, rules));
+}
+
+const statements = new WeakMap<DB, ReturnType<typeof prepareWrites>>();
+
+function prepareWrites(db: DB) {
+  return {
     delSource: db.prepare('DELETE FROM sources WHERE path = ?'),
     delPlan: db.prepare('DELETE FROM plans WHERE plan_key = ?'),
     titleOfKey: db.prepare('SELECT title FROM plans WHERE plan_key = ?').pluck(),
     titlesOfPath: db.prepare('SELECT title FROM plans WHERE source_id IN (SELECT id FROM sources WHERE path = ?) ORDER BY id').pluck(),
     delPlansOfPath: db.prepare('DELETE FROM plans WHERE source_id IN (SELECT id FROM sources WHERE path = ?)'),
-    orphanSources: db.prepare('DELETE FROM sources WHERE id NOT IN (SELECT source_id FROM plans)'),
+    // a source left without plans (its plans came again from another file) goes with them
+    orphanSources: db.prepare('DELETE FROM sources WHERE id = ? AND NOT EXISTS (SELECT 1 FROM plans WHERE source_id = ?)'),
+    sourceOfKey: db.prepare('SELECT source_id FROM plans WHERE plan_key = ?').pluck(),
+    pathOfSource: db.prepare('SELECT path FROM sources WHERE id = ?').pluck(),
+    // the full-text rows of the items a replaced plan takes with it (by rowid: no scan of the index)
+    delFtsOfKey: db.prepare('DELETE FROM items_fts WHERE rowid IN (SELECT i.id FROM items i JOIN plans p ON p.id = i.plan_id WHERE p.plan_key = ?)'),
+    delFtsOfPath: db.prepare('DELETE FROM items_fts WHERE rowid IN (SELECT id FROM items WHERE plan_id IN (SELECT id FROM plans WHERE source_id IN (SELECT id FROM sources WHERE path = ?)))'),
     insSource: db.prepare(
-      'INSERT INTO sources (path, name, format, encoding, file_sha256, content_sha256, pages, normalized_text, ingested_at) VALUES (?,?,?,?,?,?,?,?,?)',
+      'INSERT INTO sources (path, name, format, encoding, file_sha256, file_size, file_mtime, content_sha256, extract_key, corrections_key, pages, ingested_at, normalized_text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)',
     ),
     insPlan: db.prepare(
       'INSERT INTO plans (id, source_id, plan_key, title, region, subject, period_start, period_end, start, end, division_code, division_chain, province) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)',
@@ -228,115 +224,100 @@ export function writeDocument(db: DB, doc: DocResult, rules: Rules): WriteStats 
     insSection: db.prepare('INSERT INTO sections (plan_id, parent_id, level, kind, marker, title, path, start, end, page, rule_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)'),
     insItem: db.prepare('INSERT INTO items (plan_id, section_id, marker, kind, review, text, start, end, page) VALUES (?,?,?,?,?,?,?,?,?)'),
     insFts: db.prepare('INSERT INTO items_fts (rowid, tokens) VALUES (?, ?)'),
-    // the full-text rows of the items a replaced plan takes with it (by rowid: no scan of the index)
-    delFtsOfKey: db.prepare('DELETE FROM items_fts WHERE rowid IN (SELECT i.id FROM items i JOIN plans p ON p.id = i.plan_id WHERE p.plan_key = ?)'),
-    delFtsOfPath: db.prepare('DELETE FROM items_fts WHERE rowid IN (SELECT id FROM items WHERE plan_id IN (SELECT id FROM plans WHERE source_id IN (SELECT id FROM sources WHERE path = ?)))'),
     insTarget: db.prepare(
-      'INSERT INTO targets (plan_id, item_id, section_id, kind, indicator, indicator_key, op, value, value2, unit, year, effective_year, baseline, baseline_year, quote, start, end, page, rule_id, indicator_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
+      `INSERT INTO targets (plan_id, item_id, section_id, kind, indicator, indicator_key, op, value, value2, unit, year, effective_year, baseline, baseline_year, quote, start, end, page, rule_id, indicator_id,
+         status, correction_id, anchor_quote, anchor_occurrence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
     ),
-    insResp: db.prepare('INSERT INTO responsibilities (plan_id, item_id, section_id, role, quote, start, end, page, rule_id) VALUES (?,?,?,?,?,?,?,?,?)'),
+    insResp: db.prepare(
+      `INSERT INTO responsibilities (plan_id, item_id, section_id, role, quote, start, end, page, rule_id, status, correction_id, anchor_quote, anchor_occurrence, quote_start)
+       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+    ),
     unitId: db.prepare('SELECT id FROM units WHERE canonical = ?').pluck(),
     insUnit: db.prepare('INSERT INTO units (canonical, government, body) VALUES (?,?,?)'),
     insAlias: db.prepare('INSERT OR IGNORE INTO unit_aliases (alias, unit_id) VALUES (?, ?)'),
     insWarning: db.prepare('INSERT INTO warnings (source_id, plan_id, code, severity, message, start, end, page, rule) VALUES (?,?,?,?,?,?,?,?,?)'),
     insRU: db.prepare('INSERT INTO responsibility_units (responsibility_id, position, unit_id, name) VALUES (?,?,?,?)'),
-    reviewTarget: db.prepare('UPDATE targets SET status = ?, correction_id = ?, anchor_quote = ?, anchor_occurrence = ? WHERE id = ?'),
-    reviewResp: db.prepare('UPDATE responsibilities SET status = ?, correction_id = ?, anchor_quote = ?, anchor_occurrence = ?, quote_start = ? WHERE id = ?'),
     insNote: db.prepare('INSERT INTO review_notes (plan_id, correction_id, action, fact, quote, occurrence, kind, reason) VALUES (?,?,?,?,?,?,?,?)'),
   };
-  // a unit is its government's body: 市卫健委 in 昆山市's plan is 昆山市卫健委
-  const unitIdOf = (name: string, place: PlanPlace): number => {
-    const { government, body } = unitGovernment(units.canonical(name), place);
-    // 苏州大学教育学院 in 苏州's plan already says where it is
-    const canon = government && body.startsWith(shortName(government)) ? body : government + body;
-    let id = q.unitId.get(canon) as number | undefined;
-    if (id === undefined) id = Number(q.insUnit.run(canon, government, body).lastInsertRowid);
-    q.insAlias.run(canon, id);
-    q.insAlias.run(name, id);
+}
+
+/** Inserts a document's rows in one transaction (see writeDocument). Only SQL: the rows are computed by docRows. */
+export function writeRows(db: DB, doc: DocRows): WriteStats {
+  let q = statements.get(db);
+  if (!q) statements.set(db, (q = prepareWrites(db)));
+  const stats: WriteStats = { plans: 0, sections: 0, items: 0, targets: 0, responsibilities: 0, replacedPlans: 0, replaced: [], replacedFrom: [], duplicates: [...doc.duplicates] };
+  const unitIdOf = (u: DocRows['plans'][number]['responsibilities'][number]['units'][number]): number => {
+    let id = q.unitId.get(u.canonical) as number | undefined;
+    if (id === undefined) id = Number(q.insUnit.run(u.canonical, u.government, u.body).lastInsertRowid);
+    q.insAlias.run(u.canonical, id);
+    q.insAlias.run(u.name, id);
     return id;
   };
-  // the same plan twice in one file (pasted twice, or a copy in an appendix): store the first copy
-  const seen = new Set<string>();
-  const plans = doc.plans.filter(({ plan }) => {
-    const key = planKey(plan.title, plan.region, plan.period);
-    if (seen.has(key)) {
-      stats.duplicates.push(plan.title);
-      return false;
-    }
-    seen.add(key);
-    return true;
-  });
-  syncCatalogue(db, rules);
   db.transaction(() => {
     // a re-ingested plan keeps its id, so `plandb review 3` still means the same plan after a correction
-    const keptIds = new Map(plans.map(({ plan }) => [plan, (q.planIdOf.get(planKey(plan.title, plan.region, plan.period)) as number | undefined) ?? null]));
+    const keptIds = doc.plans.map((p) => (q.planIdOf.get(p.key) as number | undefined) ?? null);
     const replaced = new Set<string>();
-    for (const { plan } of plans) {
-      const key = planKey(plan.title, plan.region, plan.period);
-      const title = q.titleOfKey.get(key) as string | undefined;
-      if (title !== undefined) replaced.add(title);
-      q.delFtsOfKey.run(key);
-      stats.replacedPlans += q.delPlan.run(key).changes;
+    const touched = new Set<number>();
+    for (const p of doc.plans) {
+      const title = q.titleOfKey.get(p.key) as string | undefined;
+      if (title !== undefined) {
+        replaced.add(title);
+        touched.add(q.sourceOfKey.get(p.key) as number);
+      }
+      q.delFtsOfKey.run(p.key);
+      stats.replacedPlans += q.delPlan.run(p.key).changes;
     }
-    for (const t of q.titlesOfPath.all(fullPath) as string[]) replaced.add(t);
+    for (const t of q.titlesOfPath.all(doc.path) as string[]) replaced.add(t);
     stats.replaced = [...replaced];
-    q.delFtsOfPath.run(fullPath);
-    stats.replacedPlans += q.delPlansOfPath.run(fullPath).changes;
-    q.delSource.run(fullPath);
-    q.orphanSources.run();
+    stats.replacedFrom = [...touched].map((id) => q.pathOfSource.get(id) as string).filter((p) => p !== doc.path);
+    q.delFtsOfPath.run(doc.path);
+    stats.replacedPlans += q.delPlansOfPath.run(doc.path).changes;
+    q.delSource.run(doc.path);
+    for (const id of touched) q.orphanSources.run(id, id);
     const sourceId = Number(
-      q.insSource.run(fullPath, path.basename(doc.file), doc.format, doc.encoding ?? null, sha256(doc.source), doc.contentHash, doc.pageStarts?.length ?? null, doc.norm.text, new Date().toISOString())
+      q.insSource.run(doc.path, doc.name, doc.format, doc.encoding, doc.fileSha256, doc.fileSize, doc.fileMtime, doc.contentSha256, doc.extractKey, doc.correctionsKey, doc.pages, new Date().toISOString(), doc.normalizedText)
         .lastInsertRowid,
     );
-    const planIds = new Map<unknown, number>();
-    for (const { plan, targets, responsibilities } of plans) {
-      const place = planPlace(plan.region, plan.title);
-      for (const d of [...place.chain].reverse()) q.insDivision.run(d.code, d.name, d.level, d.parent ?? (d.code === '000000' ? null : '000000'));
+    const planIds: number[] = [];
+    doc.plans.forEach((p, pi) => {
+      for (const d of p.divisions) q.insDivision.run(...d);
       const planId = Number(
-        q.insPlan.run(
-          keptIds.get(plan) ?? null, sourceId, planKey(plan.title, plan.region, plan.period), plan.title, plan.region, plan.subject, plan.period?.[0] ?? null, plan.period?.[1] ?? null, plan.start, plan.end,
-          place.division?.code ?? null, place.chain.map((d) => d.code).join('/') || null, place.chain.find((d) => d.level === 'province')?.name ?? null,
-        ).lastInsertRowid,
+        q.insPlan.run(keptIds[pi], sourceId, p.key, p.title, p.region, p.subject, p.periodStart, p.periodEnd, p.start, p.end, p.divisionCode, p.divisionChain, p.province).lastInsertRowid,
       );
       stats.plans++;
-      planIds.set(plan, planId);
+      planIds.push(planId);
       const sectionIds: number[] = [];
-      for (const h of plan.headings) {
+      for (const h of p.sections) {
         const parent = h.parent === null ? null : sectionIds[h.parent]!;
-        sectionIds.push(Number(q.insSection.run(planId, parent, h.level, h.kind, h.marker, h.title, h.path, h.start, h.end, pageOf(doc, h.start), h.ruleId).lastInsertRowid));
+        sectionIds.push(Number(q.insSection.run(planId, parent, h.level, h.kind, h.marker, h.title, h.path, h.start, h.end, h.page, h.ruleId).lastInsertRowid));
         stats.sections++;
       }
       const secOf = (idx: number | null) => (idx === null ? null : sectionIds[idx]!);
       const itemIds: number[] = [];
-      for (const it of plan.items) {
-        const id = Number(q.insItem.run(planId, secOf(it.heading), it.marker, it.kind, it.review ? 1 : 0, it.text, it.start, it.end, pageOf(doc, it.start)).lastInsertRowid);
+      for (const it of p.items) {
+        const id = Number(q.insItem.run(planId, secOf(it.section), it.marker, it.kind, it.review, it.text, it.start, it.end, it.page).lastInsertRowid);
         itemIds.push(id);
-        q.insFts.run(id, ftsTokens(it.text, rules));
+        q.insFts.run(id, it.tokens);
         stats.items++;
       }
-      const key = planKey(plan.title, plan.region, plan.period);
-      for (const n of doc.reviewNotes ?? []) if (n.planKey === key) q.insNote.run(planId, n.correction, n.action, n.fact, n.quote, n.occurrence, n.kind, n.reason);
-      for (const t of targets) {
-        const section = targetHeading(plan, t);
-        const tid = q.insTarget.run(
-          planId, t.item === null ? null : itemIds[t.item]!, secOf(section), t.kind === 'text' ? 'measure' : t.kind, t.indicator, indicatorKey(t.indicator),
-          t.op, t.value, t.value2, t.unit, t.year, effectiveYear(t.year, plan.period), t.baseline, t.baselineYear,
-          sourceSlice(doc, t.start, t.end), t.start, t.end, pageOf(doc, t.start), t.ruleId, t.indicatorId ?? null,
-        ).lastInsertRowid;
-        q.reviewTarget.run(t.status ?? 'extracted', t.correction ?? null, t.anchor?.quote ?? null, t.anchor?.occurrence ?? null, tid);
+      for (const n of p.notes) q.insNote.run(planId, n.correction, n.action, n.fact, n.quote, n.occurrence, n.kind, n.reason);
+      for (const t of p.targets) {
+        q.insTarget.run(
+          planId, t.item === null ? null : itemIds[t.item]!, secOf(t.section), t.kind, t.indicator, t.indicatorKey, t.op, t.value, t.value2, t.unit, t.year, t.effectiveYear,
+          t.baseline, t.baselineYear, t.quote, t.start, t.end, t.page, t.ruleId, t.indicatorId, t.status, t.correction, t.anchorQuote, t.anchorOccurrence,
+        );
         stats.targets++;
       }
-      for (const r of responsibilities) {
-        const rid = Number(q.insResp.run(planId, itemIds[r.item]!, secOf(plan.items[r.item]!.heading), r.role, respQuote(doc, plan, r), r.start, r.end, pageOf(doc, r.start), r.ruleId).lastInsertRowid);
-        q.reviewResp.run(r.status ?? 'extracted', r.correction ?? null, r.anchor?.quote ?? null, r.anchor?.occurrence ?? null, r.quoteStart, rid);
-        r.units.forEach((u, pos) => q.insRU.run(rid, pos, unitIdOf(u, place), u));
+      for (const r of p.responsibilities) {
+        const rid = Number(
+          q.insResp.run(planId, itemIds[r.item]!, secOf(r.section), r.role, r.quote, r.start, r.end, r.page, r.ruleId, r.status, r.correction, r.anchorQuote, r.anchorOccurrence, r.quoteStart)
+            .lastInsertRowid,
+        );
+        r.units.forEach((u, pos) => q.insRU.run(rid, pos, unitIdOf(u), u.name));
         stats.responsibilities++;
       }
-    }
-    for (const w of doc.warnings) {
-      const pi = warningPlan(doc, w);
-      q.insWarning.run(sourceId, pi === null ? null : (planIds.get(doc.plans[pi]!.plan) ?? null), w.code, w.severity, w.message, w.start, w.end, pageOf(doc, w.start), w.rule);
-    }
+    });
+    for (const w of doc.warnings) q.insWarning.run(sourceId, w.plan === null ? null : planIds[w.plan]!, w.code, w.severity, w.message, w.start, w.end, w.page, w.rule);
   })();
   return stats;
 }
@@ -351,18 +332,6 @@ export function syncCatalogue(db: DB, rules: Rules): void {
     for (const e of catalogue(rules).entries) ins.run(e.id, e.name, e.unit, e.better, e.domain, e.from, e.aliases.join('、'));
   })();
   synced.set(db, rules);
-}
-
-/** Index of the plan a warning sits in (by its span), or null for a whole-file warning. */
-export function warningPlan(doc: DocResult, w: Warning): number | null {
-  if (w.start === 0 && w.end === 0) return null;
-  const i = doc.plans.findIndex(({ plan }) => w.start >= plan.start && w.start <= plan.end);
-  return i < 0 ? null : i;
-}
-
-/** Indicator names that differ only in spacing, width or brackets group together. */
-export function indicatorKey(s: string): string {
-  return s.normalize('NFKC').replace(/[\s　]/g, '').replace(/（/g, '(').replace(/）/g, ')').toLowerCase();
 }
 
 const TMP_INFIX = '.tmp-';
@@ -409,7 +378,7 @@ export function removeStaleTemps(file: string): string[] {
  * Lets SQLite recover the database at `file` (roll back a hot journal an interrupted ingest left)
  * before it is replaced, so that no stale journal is ever played back into the new database.
  */
-function settle(file: string): void {
+export function settle(file: string): void {
   const db = new Database(file, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
   try {
     db.pragma('schema_version');
@@ -424,7 +393,7 @@ function settle(file: string): void {
  * succeeds; on any failure (or SIGINT/SIGTERM) the temporary file goes and `file` stays byte for byte.
  * Refuses a `file` that is not a plandb database or was written by a newer plandb.
  */
-export async function withNewDatabase<T>(file: string, build: (db: DB) => Promise<T>): Promise<T> {
+export async function withNewDatabase<T>(file: string, build: (db: DB) => Promise<T>, opts: { copy?: boolean } = {}): Promise<T> {
   const kind = requirePlandbTarget(file);
   if (kind === 'plandb') {
     const old = new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
@@ -443,6 +412,16 @@ export async function withNewDatabase<T>(file: string, build: (db: DB) => Promis
     for (const f of [tmp, `${tmp}-journal`]) rmSync(f, { force: true });
   };
   clean();
+  if (opts.copy && kind === 'plandb') {
+    // an incremental rebuild starts from a copy of the current database
+    try {
+      settle(file);
+      copyFileSync(file, tmp);
+    } catch (e) {
+      clean();
+      throw dbError(e, file, 'cannot copy database');
+    }
+  }
   const onSignal = (sig: NodeJS.Signals) => {
     try {
       if (db.open) db.close();

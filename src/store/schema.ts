@@ -419,6 +419,7 @@ FROM warnings w JOIN sources src ON src.id = w.source_id LEFT JOIN plans p ON p.
   },
   {
     name: '008-scale',
+    rebuildsTables: true,
     sql: `
 -- cascading deletes and parent lookups walk these columns: without an index, replacing one plan
 -- scans every section, target and responsibility of the database
@@ -426,17 +427,38 @@ CREATE INDEX sections_parent ON sections(parent_id);
 CREATE INDEX targets_section ON targets(section_id);
 CREATE INDEX resp_section ON responsibilities(section_id);
 
--- the full-text index keeps only its index (the tokens are rebuilt from items.text by jieba), and
+-- the full-text index keeps only its index (the tokens are made from items.text by jieba), and
 -- rows are deleted by rowid when their items go
 CREATE VIRTUAL TABLE items_fts_new USING fts5(tokens, content = '', contentless_delete = 1, tokenize = 'unicode61');
 INSERT INTO items_fts_new (rowid, tokens) SELECT rowid, tokens FROM items_fts;
 DROP TABLE items_fts;
 ALTER TABLE items_fts_new RENAME TO items_fts;
 
--- what a source's rows were extracted with, so that a rebuild skips the files that have not changed:
--- extract_key = sha256(plandb version, rule files), corrections_key = sha256(decisions of its plans)
-ALTER TABLE sources ADD COLUMN extract_key TEXT;
-ALTER TABLE sources ADD COLUMN corrections_key TEXT;
+-- what a source's rows were made from, so that a rebuild skips the files that have not changed:
+-- file_size + file_mtime (ms) say a file is untouched without reading it, file_sha256 when they
+-- differ; extract_key = sha256(plandb version, rule files); corrections_key = sha256(decisions
+-- about its plans). The long normalized_text goes last: columns after it are read through its
+-- overflow pages.
+CREATE TABLE sources_new (
+  id INTEGER PRIMARY KEY,
+  path TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  format TEXT NOT NULL CHECK (format IN ('txt','pdf','docx','html','doc')),
+  encoding TEXT,
+  file_sha256 TEXT NOT NULL,
+  file_size INTEGER,
+  file_mtime REAL,
+  content_sha256 TEXT NOT NULL,
+  extract_key TEXT,
+  corrections_key TEXT,
+  pages INTEGER,
+  ingested_at TEXT NOT NULL,
+  normalized_text TEXT NOT NULL
+);
+INSERT INTO sources_new (id, path, name, format, encoding, file_sha256, content_sha256, pages, ingested_at, normalized_text)
+SELECT id, path, name, format, encoding, file_sha256, content_sha256, pages, ingested_at, normalized_text FROM sources;
+DROP TABLE sources;
+ALTER TABLE sources_new RENAME TO sources;
 `,
   },
 ];

@@ -45,7 +45,8 @@ describe('a full disk never swaps in a partial database (defect 2)', () => {
     const before = readFileSync(db);
     // the temporary database cannot grow past 300 pages of 4 KB: the 3rd seed hits "database or disk is full"
     process.env.PLANDB_TEST_MAX_PAGES = '300';
-    const { code, io } = await run('rebuild', '--corpus', CORPUS, '--db', db, '-q');
+    // --force: every file is written again (the seed database is up to date with CORPUS, so a plain rebuild writes nothing)
+    const { code, io } = await run('rebuild', '--corpus', CORPUS, '--db', db, '-q', '--force');
     expect(code).toBe(1);
     expect(io.stderr).toEqual([
       `plandb: ${path.join(CORPUS, `${SEEDS.shuozhou}.txt`)}: cannot write to database ${db}: database or disk is full`,
@@ -77,7 +78,8 @@ describe('a full disk never swaps in a partial database (defect 2)', () => {
       const db = path.join(mnt, 'plans.db');
       copyFileSync(seedDb, db); // 1.8 MB of the 3 MB
       const before = readFileSync(db);
-      const { code, io } = await run('rebuild', '--corpus', CORPUS, '--db', db, '-q');
+      // --force: every file is written again (the seed database is up to date with CORPUS, so a plain rebuild writes nothing)
+    const { code, io } = await run('rebuild', '--corpus', CORPUS, '--db', db, '-q', '--force');
       expect(code).toBe(1);
       expect(io.stderr.at(-1)).toBe(`plandb: rebuild stopped: cannot write to database ${db}: database or disk is full; ${db} left unchanged`);
       expect(readFileSync(db).equals(before)).toBe(true);

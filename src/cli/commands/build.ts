@@ -1,12 +1,18 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { BatchError, defaultCorrectionsDir, escapeControls, ingest, rebuild, type BatchOptions, type BatchReport, type FileOutcome } from '../../index.js';
+import { BatchError, PlandbError, defaultCorrectionsDir, defaultJobs, escapeControls, ingest, rebuild, textCacheDir, type BatchOptions, type BatchReport, type FileOutcome } from '../../index.js';
 import { loadRules } from '../../rules/index.js';
 import type { Io } from '../output.js';
 import type { CliState } from '../index.js';
 
 export const DEFAULT_DB = 'out/plans.db';
+
+function parseJobs(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new PlandbError('USAGE', `--jobs must be a whole number from 1 to 256, not '${v}'`);
+  return n;
+}
 
 function progress(io: Io, quiet: boolean): { opts: BatchOptions['onFile']; stop: () => void } {
   let bar: cliProgress.SingleBar | null = null;
@@ -22,7 +28,7 @@ function progress(io: Io, quiet: boolean): { opts: BatchOptions['onFile']; stop:
       bar.update(done, { file: path.basename(o.file) });
     } else if (total > 1) {
       const replaced = o.replaced?.length ? ` (replaced: ${o.replaced.join('; ')})` : '';
-      io.err(escapeControls(`[${done}/${total}] ${o.ok ? 'ok  ' : 'FAIL'} ${o.file}${replaced}`));
+      io.err(escapeControls(`[${done}/${total}] ${o.ok ? (o.unchanged ? 'same' : 'ok  ') : 'FAIL'} ${o.file}${replaced}`));
     }
   };
   return { opts: onFile, stop: () => (bar as cliProgress.SingleBar | null)?.stop() };
@@ -52,7 +58,12 @@ export function summary(report: BatchReport, dbFile: string, io: Io, verb: strin
   for (const n of notes) io.err(`plandb: warning: ${escapeControls(`${n.file}: ${n.plan}: ${n.kind} correction #${n.correction} (${n.action} ${n.fact} «${n.quote}»): ${n.reason}`)}`);
   const c = report.counts;
   const ok = report.files.length - report.failed;
-  io.out(escapeControls(`${verb} ${dbFile}: ${ok} of ${total} files ingested${report.failed ? ` (${report.failed} failed, see above)` : ''}`));
+  const unchanged = report.files.filter((f) => f.unchanged).length;
+  if (report.mode === 'none') io.out(escapeControls(`${dbFile} is up to date: ${total} files unchanged, nothing written (--force extracts every file again)`));
+  else {
+    const delta = report.mode === 'incremental' ? `; ${ok - unchanged} extracted, ${unchanged} unchanged, ${report.removed?.length ?? 0} removed` : '';
+    io.out(escapeControls(`${verb} ${dbFile}: ${ok} of ${total} files ingested${report.failed ? ` (${report.failed} failed, see above)` : ''}${delta}`));
+  }
   io.out(`  ${c.plans} plans, ${c.sections} sections, ${c.items} items, ${c.targets} targets, ${c.units} units, ${c.responsibilities} responsibilities`);
   const replaced = report.files.flatMap((f) => f.replaced ?? []);
   if (replaced.length) io.out(`  ${replaced.length} plan(s) replaced by a newer copy: ${escapeControls(replaced.join('; '))}`);
@@ -71,12 +82,16 @@ export function registerBuild(program: Command, state: CliState): void {
     .option('--db <file>', 'database to (re)build', DEFAULT_DB)
     .option('--rules <dir>', 'extraction rules folder (default: the bundled extract-rules/)')
     .option('--corrections <dir>', 'review decisions applied after extraction (default: corrections/ beside the corpus folder)')
+    .option('--force', 'extract every file again into a new database, reading no cache (default: only files, rules or decisions that changed)')
+    .option('-j, --jobs <n>', `worker threads reading and extracting files (default: one per core, ${defaultJobs()} here)`, parseJobs)
+    .option('--no-cache', 'do not keep or read the text of PDF/Word/HTML files in cache/ beside the database')
     .option('-q, --quiet', 'no progress output')
-    .action(async (o: { corpus: string; db: string; rules?: string; corrections?: string; quiet?: boolean }) => {
+    .action(async (o: { corpus: string; db: string; rules?: string; corrections?: string; quiet?: boolean; force?: boolean; jobs?: number; cache: boolean }) => {
       const rules = loadRules(o.rules);
       const p = progress(state.io, !!o.quiet);
       const corrections = o.corrections ?? defaultCorrectionsDir(o.corpus);
-      const report = await rebuild(o.corpus, o.db, { rules, corrections, onFile: p.opts })
+      const textCache = o.cache ? textCacheDir(o.db) : undefined;
+      const report = await rebuild(o.corpus, o.db, { rules, corrections, onFile: p.opts, force: o.force, jobs: o.jobs, textCache })
         .catch((e: unknown) => {
           // the old database was kept: show why each file failed, then the reason
           if (e instanceof BatchError) fileLines(e.report, state.io, false);
@@ -94,11 +109,14 @@ export function registerBuild(program: Command, state: CliState): void {
     .option('--db <file>', 'database to update (created if missing)', DEFAULT_DB)
     .option('--rules <dir>', 'extraction rules folder')
     .option('--corrections <dir>', 'review decisions applied after extraction', defaultCorrectionsDir('corpus'))
+    .option('-j, --jobs <n>', `worker threads reading and extracting files (default: one per core, ${defaultJobs()} here)`, parseJobs)
+    .option('--no-cache', 'do not keep or read the text of PDF/Word/HTML files in cache/ beside the database')
     .option('-q, --quiet', 'no progress output')
-    .action(async (files: string[], o: { db: string; rules?: string; corrections: string; quiet?: boolean }) => {
+    .action(async (files: string[], o: { db: string; rules?: string; corrections: string; quiet?: boolean; jobs?: number; cache: boolean }) => {
       const rules = loadRules(o.rules);
       const p = progress(state.io, !!o.quiet);
-      const report = await ingest(o.db, files, { rules, corrections: o.corrections, onFile: p.opts }).finally(p.stop);
+      const textCache = o.cache ? textCacheDir(o.db) : undefined;
+      const report = await ingest(o.db, files, { rules, corrections: o.corrections, onFile: p.opts, jobs: o.jobs, textCache }).finally(p.stop);
       summary(report, o.db, state.io, 'Updated');
       if (report.aborted) state.io.err(`plandb: ingest stopped: ${report.aborted}`);
       state.exitCode = report.failed ? 1 : 0;

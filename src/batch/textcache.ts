@@ -1,0 +1,50 @@
+/**
+ * The text a reader made of a file, kept by the sha256 of the file's bytes, so that a rebuild after a
+ * rule change reads PDF, Word and HTML files without parsing them again. Plain text is not cached:
+ * decoding it costs less than reading a cache entry. One JSON file per entry, written atomically.
+ */
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { IngestedText } from '../ingest/types.js';
+import { PLANDB_VERSION } from '../store/db.js';
+
+export class TextCache {
+  constructor(
+    /** folder of the entries (created on first write) */
+    readonly dir: string,
+    /** false: entries are written but never read (`rebuild --force`) */
+    readonly read = true,
+  ) {}
+
+  private file(sha: string): string {
+    return path.join(this.dir, sha.slice(0, 2), `${sha}.json`);
+  }
+
+  get(sha: string): IngestedText | null {
+    if (!this.read) return null;
+    try {
+      const entry = JSON.parse(readFileSync(this.file(sha), 'utf8')) as { version: string; text: IngestedText };
+      return entry.version === PLANDB_VERSION ? entry.text : null;
+    } catch {
+      return null; // missing, or unreadable: read the file again
+    }
+  }
+
+  put(sha: string, text: IngestedText): void {
+    const file = this.file(sha);
+    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    try {
+      mkdirSync(path.dirname(file), { recursive: true });
+      const { format, encoding, pageStarts, warnings } = text;
+      writeFileSync(tmp, JSON.stringify({ version: PLANDB_VERSION, text: { text: text.text, format, encoding, pageStarts, warnings } }));
+      renameSync(tmp, file);
+    } catch {
+      rmSync(tmp, { force: true }); // a cache that cannot be written only costs time
+    }
+  }
+}
+
+/** The cache folder that belongs to a database: `cache/` beside it (out/plans.db → out/cache/text). */
+export function textCacheDir(dbFile: string): string {
+  return path.join(path.dirname(path.resolve(dbFile)), 'cache', 'text');
+}
