@@ -10,7 +10,7 @@ try {
   mkdirSync(binDir, { recursive: true });
   const link = path.join(binDir, 'plandb');
   rmSync(link, { force: true });
-  symlinkSync(path.relative(binDir, path.join(root, 'bin', 'plandb.js')), link);
+  symlinkSync(path.relative(binDir, path.join(root, 'bin', 'plandb')), link);
 } catch (e) {
   console.warn(`plandb: could not link node_modules/.bin/plandb (${e.message}); use 'node bin/plandb.js'`);
 }

@@ -6,7 +6,8 @@
  *
  *   node scripts/make-synthetic.mjs --n 2000 --out out/synthetic/2000 [--corpus corpus]
  *
- * Copy i takes corpus file i mod F and the i-th unused place name of the same kind: a county-level
+ * The first F files are the corpus files themselves (so queries about 昆山 or 苏州 find their plans);
+ * copy i ≥ F takes corpus file i mod F and the next unused place name of the same kind: a county-level
  * city (市 with a county code) replaces 昆山/兰溪, a prefecture city replaces 朔州/苏州/衢州. Names
  * are taken in a fixed order, and once every name is used a copy gets a suffix (一/二…) so it stays unique.
  */
@@ -54,8 +55,8 @@ export function makeSynthetic(count, outDir, corpusDir = 'corpus') {
     const k = i % files.length;
     const r = roots[k];
     let text = texts[k];
-    let name = `copy${i}`;
-    if (r) {
+    let name = 'original';
+    if (r && i >= files.length) {
       const pool = pools[r.kind];
       let root;
       do {

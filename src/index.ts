@@ -1,5 +1,5 @@
 /** plandb library API: the CLI is a thin layer over these functions. */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { defaultJobs, openPool } from './batch/pool.js';
@@ -28,7 +28,7 @@ import {
   type ReviewPlanInfo,
 } from './corrections/index.js';
 import { formatWarning, processText, requirePlans, sha256, type DocResult, type ReviewNote } from './pipeline.js';
-import { loadRules, type Rules } from './rules/index.js';
+import { DEFAULT_RULES_DIR, loadRules, type Rules } from './rules/index.js';
 import { counts, dbError, dbFileOf, openDb, removeStaleTemps, settle, syncCatalogue, withNewDatabase, writeRows, type DB, type DbCounts } from './store/db.js';
 
 export { PlandbError, errorLine, escapeControls, isEnvironmental } from './errors.js';
@@ -92,7 +92,7 @@ export async function expandEntries(inputs: string[], limits: Partial<Limits> = 
     for (const n of names) {
       const full = path.join(p, n);
       try {
-        const s = await stat(full);
+        const s = statSync(full);
         if (s.isDirectory() && !path.extname(n)) continue; // a sub-folder: not descended into
         checkRegular(s, full, lim);
         out.push({ file: full });
@@ -147,6 +147,8 @@ export interface BatchReport {
 
 export interface BatchOptions {
   rules?: Rules;
+  /** rules folder, loaded only when a file must be extracted (default: the bundled extract-rules/); `rules` wins */
+  rulesDir?: string;
   /** corrections folder (or a loaded set) applied after extraction; default: none */
   corrections?: string | CorrectionSet;
   /** worker threads that read and extract files (default: one per core; 1: all in this thread) */
@@ -289,10 +291,9 @@ export async function rebuild(corpus: string, dbFile: string, opts: BatchOptions
   if (!st.isDirectory()) throw new PlandbError('USAGE', 'corpus is not a folder', corpus);
   const files = await expandEntries([corpus], opts.limits);
   if (!files.length) throw new PlandbError('NO_PLAN', 'corpus folder has no files', corpus);
-  const rules = opts.rules ?? loadRules();
+  const rulesDir = opts.rules?.dir ?? opts.rulesDir ?? DEFAULT_RULES_DIR;
   const corrections = typeof opts.corrections === 'string' ? loadCorrections(opts.corrections) : (opts.corrections ?? emptyCorrections());
-  const o: BatchOptions = { ...opts, rules, corrections };
-  const delta = opts.force ? null : rebuildDelta(dbFile, files, rules, corrections);
+  const delta = opts.force ? null : rebuildDelta(dbFile, files, opts.rules ?? rulesDir, corrections);
   if (delta && !delta.changed.length && !delta.removed.length) {
     removeStaleTemps(dbFile);
     try {
@@ -304,6 +305,8 @@ export async function rebuild(corpus: string, dbFile: string, opts: BatchOptions
     delta.unchanged.forEach((f, i) => opts.onFile?.(f, i + 1, files.length));
     return report;
   }
+  // the rules are loaded (parsed and checked) only when a file is to be extracted
+  const rules = () => opts.rules ?? loadRules(rulesDir);
   const build = (incremental: boolean) =>
     withNewDatabase(
       dbFile,
@@ -312,11 +315,11 @@ export async function rebuild(corpus: string, dbFile: string, opts: BatchOptions
         const ahead = incremental ? delta!.unchanged : [];
         ahead.forEach((f, i) => opts.onFile?.(f, i + 1, files.length));
         const onFile = opts.onFile && ((f: FileOutcome, done: number) => opts.onFile!(f, ahead.length + done, files.length));
-        const r = await ingestInto(db, incremental ? delta!.changed : files, { ...o, onFile });
+        const r = await ingestInto(db, incremental ? delta!.changed : files, { ...opts, rules: rules(), corrections, onFile });
         // the same plan in two files: which copy is kept depends on the order of every file, so build in full
         if (incremental && r.files.some((f) => f.replacedFrom?.length) && !r.aborted) throw new PlanMoved();
         pruneOrphans(db);
-        recordSuperseded(db, [...ahead, ...r.files], rules);
+        recordSuperseded(db, [...ahead, ...r.files], rules());
         const report: BatchReport = { ...r, files: [...ahead, ...r.files], counts: counts(db), mode: incremental ? 'incremental' : 'full', removed: incremental ? delta!.removed : [] };
         if (report.aborted) throw new BatchError(`rebuild stopped: ${report.aborted}; ${dbFile} left unchanged`, undefined, report, true);
         if (report.failed === files.length) throw new BatchError(`no file could be ingested; ${dbFile} left unchanged`, corpus, report);

@@ -57,7 +57,7 @@ interface SourceRow {
  * Compares a corpus with the database built from it. Null when the database must be built in full:
  * missing, not plandb's, or written by another plandb (a migration missing or unknown).
  */
-export function rebuildDelta<E extends Entry>(dbFile: string, entries: E[], rules: Rules, corrections: CorrectionSet): RebuildDelta<E> | null {
+export function rebuildDelta<E extends Entry>(dbFile: string, entries: E[], rules: Rules | string, corrections: CorrectionSet): RebuildDelta<E> | null {
   let db: DB;
   try {
     if (inspectDbFile(dbFile).kind !== 'plandb') return null;

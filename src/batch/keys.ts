@@ -6,27 +6,32 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CorrectionSet } from '../corrections/index.js';
+import { PlandbError } from '../errors.js';
 import { sha256 } from '../pipeline.js';
 import type { Rules } from '../rules/index.js';
 import { PLANDB_VERSION } from '../store/db.js';
 
 const extractKeys = new WeakMap<Rules, string>();
 
-/** sha256 of plandb's version and every rule file (names and bytes), once per loaded rule set. */
-export function extractKey(rules: Rules): string {
-  const hit = extractKeys.get(rules);
+/** sha256 of plandb's version and every rule file (names and bytes): of a loaded rule set (once), or of a rules folder. */
+export function extractKey(rules: Rules | string): string {
+  const hit = typeof rules === 'string' ? undefined : extractKeys.get(rules);
   if (hit) return hit;
+  const dir = typeof rules === 'string' ? rules : rules.dir;
   const parts = [`plandb ${PLANDB_VERSION}`];
-  const files = readdirSync(rules.dir)
-    .filter((n) => !n.startsWith('.'))
-    .sort();
-  for (const n of files) {
-    const full = path.join(rules.dir, n);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    throw new PlandbError('BAD_RULES', 'rules folder not found', dir);
+  }
+  for (const n of names.filter((x) => !x.startsWith('.')).sort()) {
+    const full = path.join(dir, n);
     if (!statSync(full).isFile()) continue;
     parts.push(n, sha256(readFileSync(full)));
   }
   const key = sha256(parts.join('\n'));
-  extractKeys.set(rules, key);
+  if (typeof rules !== 'string') extractKeys.set(rules, key);
   return key;
 }
 

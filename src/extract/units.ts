@@ -38,7 +38,13 @@ function loadJieba(rules: Rules): void {
   try {
     const file = path.join(dir, 'user.dict.txt');
     writeFileSync(file, dict, { flag: 'wx', mode: 0o600 });
-    nodejieba.load({ userDict: file });
+    // plandb never extracts keywords: a one-line IDF table and stop-word list spare parsing jieba's
+    // 6 MB ones (the keyword extractors are built at load whether used or not)
+    const idf = path.join(dir, 'idf.txt');
+    writeFileSync(idf, '的 1.0\n', { flag: 'wx', mode: 0o600 });
+    const stop = path.join(dir, 'stop.txt');
+    writeFileSync(stop, '的\n', { flag: 'wx', mode: 0o600 });
+    nodejieba.load({ userDict: file, idfDict: idf, stopWordDict: stop });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -87,11 +87,10 @@ export function registerBuild(program: Command, state: CliState): void {
     .option('--no-cache', 'do not keep or read the text of PDF/Word/HTML files in cache/ beside the database')
     .option('-q, --quiet', 'no progress output')
     .action(async (o: { corpus: string; db: string; rules?: string; corrections?: string; quiet?: boolean; force?: boolean; jobs?: number; cache: boolean }) => {
-      const rules = loadRules(o.rules);
       const p = progress(state.io, !!o.quiet);
       const corrections = o.corrections ?? defaultCorrectionsDir(o.corpus);
       const textCache = o.cache ? textCacheDir(o.db) : undefined;
-      const report = await rebuild(o.corpus, o.db, { rules, corrections, onFile: p.opts, force: o.force, jobs: o.jobs, textCache })
+      const report = await rebuild(o.corpus, o.db, { rulesDir: o.rules, corrections, onFile: p.opts, force: o.force, jobs: o.jobs, textCache })
         .catch((e: unknown) => {
           // the old database was kept: show why each file failed, then the reason
           if (e instanceof BatchError) fileLines(e.report, state.io, false);
