@@ -1,7 +1,9 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+// js-yaml reads the rule files (same data as the yaml package, at about a sixth of the time: every
+// command that extracts pays for it); the yaml package writes corrections files, keeping their layout
+import jsYaml from 'js-yaml';
 import type { z } from 'zod';
 import { PlandbError } from '../errors.js';
 import {
@@ -43,7 +45,7 @@ function loadOne<T extends z.ZodTypeAny>(dir: string, name: string, schema: T): 
   const file = path.join(dir, name);
   let raw: unknown;
   try {
-    raw = parseYaml(readFileSync(file, 'utf8'));
+    raw = jsYaml.load(readFileSync(file, 'utf8'));
   } catch (e) {
     const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
     throw new PlandbError('BAD_RULES', `cannot read rule file: ${why}`, file);

@@ -43,8 +43,8 @@ describe('a full disk never swaps in a partial database (defect 2)', () => {
   it('injected SQLITE_FULL on the 3rd of 5 files: rebuild aborts, the old database stays byte for byte, no temp file left', async () => {
     const db = copySeed('full');
     const before = readFileSync(db);
-    // the temporary database cannot grow past 300 pages of 4 KB: the 3rd seed hits "database or disk is full"
-    process.env.PLANDB_TEST_MAX_PAGES = '300';
+    // the temporary database cannot grow past 200 pages of 4 KB (two seeds take 160, three 269): the 3rd seed hits "database or disk is full"
+    process.env.PLANDB_TEST_MAX_PAGES = '200';
     // --force: every file is written again (the seed database is up to date with CORPUS, so a plain rebuild writes nothing)
     const { code, io } = await run('rebuild', '--corpus', CORPUS, '--db', db, '-q', '--force');
     expect(code).toBe(1);
@@ -58,7 +58,7 @@ describe('a full disk never swaps in a partial database (defect 2)', () => {
 
   it('ingest on a full disk stops at the first file that cannot be written; earlier files stay committed', async () => {
     const db = path.join(tmpDir('full-ingest'), 'plans.db');
-    process.env.PLANDB_TEST_MAX_PAGES = '300';
+    process.env.PLANDB_TEST_MAX_PAGES = '200';
     const files = [SEEDS.kunshan, SEEDS.lanxi, SEEDS.shuozhou, SEEDS.suzhou, SEEDS.quzhou].map(seed);
     const r = await ingest(db, files);
     expect(r.aborted).toBe(`cannot write to database ${db}: database or disk is full`);
