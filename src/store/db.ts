@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { PlandbError, isEnvironmental } from '../errors.js';
 import { catalogue } from '../extract/catalogue.js';
-import type { DocResult } from '../pipeline.js';
+import { sha256, type DocResult } from '../pipeline.js';
 import type { Rules } from '../rules/index.js';
 import { docRows, type DocRows } from './rows.js';
 import { MIGRATIONS } from './schema.js';
@@ -327,10 +327,17 @@ const synced = new WeakMap<DB, Rules>();
 /** Writes the indicator catalogue into `indicators` (once per connection and rule set). */
 export function syncCatalogue(db: DB, rules: Rules): void {
   if (synced.get(db) === rules) return;
-  const ins = db.prepare('INSERT OR REPLACE INTO indicators (id, name, unit, better, domain, seeded_from, aliases) VALUES (?,?,?,?,?,?,?)');
-  db.transaction(() => {
-    for (const e of catalogue(rules).entries) ins.run(e.id, e.name, e.unit, e.better, e.domain, e.from, e.aliases.join('、'));
-  })();
+  // the catalogue as written last time: skipped when the same entries are there already
+  const entries = catalogue(rules).entries;
+  const key = sha256(JSON.stringify(entries.map((e) => [e.id, e.name, e.unit, e.better, e.domain, e.from, e.aliases])));
+  const stored = db.prepare("SELECT value FROM meta WHERE key = 'catalogue_sha256'").pluck().get() as string | undefined;
+  if (stored !== key) {
+    const ins = db.prepare('INSERT OR REPLACE INTO indicators (id, name, unit, better, domain, seeded_from, aliases) VALUES (?,?,?,?,?,?,?)');
+    db.transaction(() => {
+      for (const e of entries) ins.run(e.id, e.name, e.unit, e.better, e.domain, e.from, e.aliases.join('、'));
+      db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('catalogue_sha256', ?)").run(key);
+    })();
+  }
   synced.set(db, rules);
 }
 
