@@ -11,18 +11,6 @@ export interface NormText {
   map: Int32Array;
 }
 
-/** A text being built character by character, each character remembering its source offset. */
-class Builder {
-  chars: string[] = [];
-  src: number[] = [];
-  push(s: string, srcOffset: number): void {
-    for (let i = 0; i < s.length; i++) {
-      this.chars.push(s[i]!);
-      this.src.push(srcOffset + i);
-    }
-  }
-}
-
 interface Line {
   chars: string[];
   src: number[];
@@ -268,7 +256,10 @@ export function normalize(source: string, rules: Rules, jr: JoinRules): NormText
     lines.push(cleanLine(raw.replace(/\r$/, ''), pos, rules, hant));
     pos += raw.length + 1;
   }
-  const b = new Builder();
+  // the output is built paragraph by paragraph (strings and offset runs), not character by character
+  const parts: string[] = [];
+  const runs: number[][] = [];
+  let total = 0;
   const str = (l: Line) => l.chars.join('');
   let k = 0;
   let lastEnd = 0;
@@ -300,18 +291,25 @@ export function normalize(source: string, rules: Rules, jr: JoinRules): NormText
       endSrc = nl.end;
       next = n + 1;
     }
-    if (k > 0) b.push('\n', lastEnd);
-    for (let i = 0; i < cur.chars.length; i++) {
-      b.chars.push(cur.chars[i]!);
-      b.src.push(cur.src[i]!);
+    if (k > 0) {
+      parts.push('\n');
+      runs.push([lastEnd]);
+      total++;
     }
+    parts.push(cur.chars.join(''));
+    runs.push(cur.src);
+    total += cur.src.length;
     lastEnd = endSrc;
     k = next;
   }
-  const map = new Int32Array(b.src.length + 1);
-  for (let i = 0; i < b.src.length; i++) map[i] = b.src[i]!;
-  map[b.src.length] = source.length;
-  return { text: b.chars.join(''), map };
+  const map = new Int32Array(total + 1);
+  let at = 0;
+  for (const run of runs) {
+    map.set(run, at);
+    at += run.length;
+  }
+  map[total] = source.length;
+  return { text: parts.join(''), map };
 }
 
 /** Source span [start, end) of normalized span [s, e). */
