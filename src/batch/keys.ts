@@ -9,7 +9,7 @@ import type { CorrectionSet } from '../corrections/index.js';
 import { PlandbError } from '../errors.js';
 import { sha256 } from '../pipeline.js';
 import type { Rules } from '../rules/index.js';
-import { PLANDB_VERSION } from '../store/db.js';
+import { PLANDB_VERSION } from '../version.js';
 
 const extractKeys = new WeakMap<Rules, string>();
 

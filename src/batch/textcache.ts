@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { IngestedText } from '../ingest/types.js';
-import { PLANDB_VERSION } from '../store/db.js';
+import { PLANDB_VERSION } from '../version.js';
 
 export class TextCache {
   constructor(

@@ -10,8 +10,8 @@ import { MIGRATIONS } from './schema.js';
 
 export type DB = Database.Database;
 
-/** This plandb's version, recorded in the database's meta table by every writer. */
-export const PLANDB_VERSION = '0.1.0';
+import { PLANDB_VERSION } from '../version.js';
+export { PLANDB_VERSION };
 
 /** How long a connection waits for another process's lock (a reader during an ingest's commit, a writer behind a long read). */
 const BUSY_TIMEOUT_MS = 30_000;
