@@ -2,9 +2,11 @@
 import { catalogue, catalogueKey, type CatalogueEntry } from '../extract/catalogue.js';
 import { PlandbError } from '../errors.js';
 import type { Rules } from '../rules/index.js';
-import { indicatorKey, type DB } from '../store/db.js';
+import type { DB } from '../store/read.js';
+import { indicatorKey } from '../store/keys.js';
 import type { Column } from './format.js';
-import { formatTarget, resolvePlan, rulesOrDefault, withHeadings } from './common.js';
+import { formatTarget, resolvePlan, withHeadings } from './common.js';
+import { rulesOrDefault } from './rules.js';
 import { NOT_REJECTED, SELECT_TARGETS, TARGET_VALUE_COLUMNS, targetCell, type TargetRow } from './targets.js';
 
 export type Verdict = 'stricter' | 'equal' | 'looser' | 'missing' | 'not comparable';

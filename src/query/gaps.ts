@@ -1,5 +1,5 @@
 /** plandb gaps: goals and items that name no responsible unit (view v_gaps) */
-import type { DB } from '../store/db.js';
+import type { DB } from '../store/read.js';
 import type { Column } from './format.js';
 import { checkKind, resolvePlans, withHeadings } from './common.js';
 

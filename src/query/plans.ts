@@ -1,5 +1,5 @@
 /** plandb plans / plandb show PLAN */
-import type { DB } from '../store/db.js';
+import type { DB } from '../store/read.js';
 import type { Column } from './format.js';
 import { resolvePlan, type PlanRef } from './common.js';
 

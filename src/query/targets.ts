@@ -1,7 +1,8 @@
 /** plandb targets [filters] / plandb compare INDICATOR */
 import { PlandbError } from '../errors.js';
 import type { Rules } from '../rules/index.js';
-import { indicatorKey, type DB } from '../store/db.js';
+import type { DB } from '../store/read.js';
+import { indicatorKey } from '../store/keys.js';
 import type { Column } from './format.js';
 import { TARGET_KINDS, checkKind, formatTarget, resolvePlans, resolveUnits, withHeadings, type PlacedRow, type UnitGroup } from './common.js';
 

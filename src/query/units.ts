@@ -1,6 +1,6 @@
 /** plandb units / plandb unit NAME */
 import type { Rules } from '../rules/index.js';
-import type { DB } from '../store/db.js';
+import type { DB } from '../store/read.js';
 import { PlandbError } from '../errors.js';
 import type { Column } from './format.js';
 import { ROLES, ROLE_WORDS, formatTarget, resolvePlans, resolveUnits, withHeadings, type PlacedRow, type Role, type UnitGroup } from './common.js';

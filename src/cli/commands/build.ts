@@ -1,14 +1,18 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
-import { BatchError, defaultCorrectionsDir, escapeControls, ingest, rebuild, type BatchOptions, type BatchReport, type FileOutcome } from '../../index.js';
-import { loadRules } from '../../rules/index.js';
+import type cliProgress from 'cli-progress';
+import type { BatchOptions, BatchReport, FileOutcome } from '../../index.js';
+import { defaultCorrectionsDir } from '../../corrections/names.js';
+import { escapeControls } from '../../errors.js';
 import type { Io } from '../output.js';
 import type { CliState } from '../index.js';
 
 export const DEFAULT_DB = 'out/plans.db';
 
-function progress(io: Io, quiet: boolean): { opts: BatchOptions['onFile']; stop: () => void } {
+// the build side (pipeline, rules, readers) and the progress bar load when a build command runs
+const load = async () => ({ ...(await import('../../index.js')), cliProgress: (await import('cli-progress')).default });
+
+function progress(io: Io, quiet: boolean, bars: typeof cliProgress): { opts: BatchOptions['onFile']; stop: () => void } {
   let bar: cliProgress.SingleBar | null = null;
   const errors: string[] = [];
   const onFile = (o: FileOutcome, done: number, total: number) => {
@@ -16,7 +20,7 @@ function progress(io: Io, quiet: boolean): { opts: BatchOptions['onFile']; stop:
     if (quiet) return;
     if (io.isTTY) {
       if (!bar) {
-        bar = new cliProgress.SingleBar({ format: 'ingesting [{bar}] {value}/{total} {file}', stream: process.stderr, clearOnComplete: true, hideCursor: true }, cliProgress.Presets.shades_classic);
+        bar = new bars.SingleBar({ format: 'ingesting [{bar}] {value}/{total} {file}', stream: process.stderr, clearOnComplete: true, hideCursor: true }, bars.Presets.shades_classic);
         bar.start(total, 0, { file: '' });
       }
       bar.update(done, { file: path.basename(o.file) });
@@ -73,8 +77,9 @@ export function registerBuild(program: Command, state: CliState): void {
     .option('--corrections <dir>', 'review decisions applied after extraction (default: corrections/ beside the corpus folder)')
     .option('-q, --quiet', 'no progress output')
     .action(async (o: { corpus: string; db: string; rules?: string; corrections?: string; quiet?: boolean }) => {
+      const { BatchError, cliProgress, loadRules, rebuild } = await load();
       const rules = loadRules(o.rules);
-      const p = progress(state.io, !!o.quiet);
+      const p = progress(state.io, !!o.quiet, cliProgress);
       const corrections = o.corrections ?? defaultCorrectionsDir(o.corpus);
       const report = await rebuild(o.corpus, o.db, { rules, corrections, onFile: p.opts })
         .catch((e: unknown) => {
@@ -96,8 +101,9 @@ export function registerBuild(program: Command, state: CliState): void {
     .option('--corrections <dir>', 'review decisions applied after extraction', defaultCorrectionsDir('corpus'))
     .option('-q, --quiet', 'no progress output')
     .action(async (files: string[], o: { db: string; rules?: string; corrections: string; quiet?: boolean }) => {
+      const { cliProgress, ingest, loadRules } = await load();
       const rules = loadRules(o.rules);
-      const p = progress(state.io, !!o.quiet);
+      const p = progress(state.io, !!o.quiet, cliProgress);
       const report = await ingest(o.db, files, { rules, corrections: o.corrections, onFile: p.opts }).finally(p.stop);
       summary(report, o.db, state.io, 'Updated');
       if (report.aborted) state.io.err(`plandb: ingest stopped: ${report.aborted}`);
