@@ -36,31 +36,34 @@ const headingCache = new WeakMap<DB, Map<number, HeadingLabel>>();
 export function headingLabels(db: DB): Map<number, HeadingLabel> {
   const hit = headingCache.get(db);
   if (hit) return hit;
-  const rows = db.prepare('SELECT id, parent_id, marker, title FROM sections ORDER BY id').all() as Array<{ id: number; parent_id: number | null; marker: string; title: string }>;
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  const out = new Map<number, HeadingLabel>();
-  const markers = new Map<number, string>();
-  const label = (id: number): HeadingLabel => {
-    const done = out.get(id);
-    if (done) return done;
-    const s = byId.get(id)!;
-    const parent = s.parent_id !== null && byId.has(s.parent_id) ? label(s.parent_id) : null;
-    const m = `${parent ? markers.get(s.parent_id!)! : ''}${s.marker}`;
-    const l = { heading: `${m}${s.title}`, heading_path: parent ? `${parent.heading_path} / ${s.marker}${s.title}` : `${s.marker}${s.title}` };
-    markers.set(id, m);
-    out.set(id, l);
-    return l;
-  };
-  for (const r of rows) label(r.id);
+  const rows = db.prepare('SELECT id, heading, heading_path FROM sections').all() as Array<{ id: number } & HeadingLabel>;
+  const out = new Map(rows.map((r) => [r.id, { heading: r.heading, heading_path: r.heading_path }]));
   headingCache.set(db, out);
   return out;
 }
 
-/** Adds `heading` and `heading_path` to rows that carry a `section_id`. */
+/** Above this many distinct sections, one read of every label beats looking each one up. */
+const LOOKUP_MAX = 2000;
+
+/**
+ * Adds `heading` and `heading_path` to rows that carry a `section_id` (the labels migration
+ * 009-query-speed stores with every section; only the sections the rows name are read).
+ */
 export function withHeadings<T extends { section_id?: number | null }>(db: DB, rows: T[]): Array<T & HeadingLabel> {
-  const labels = headingLabels(db);
+  let labels = headingCache.get(db);
+  if (!labels) {
+    const ids = [...new Set(rows.map((r) => r.section_id).filter((id): id is number => id != null))];
+    if (ids.length > LOOKUP_MAX) labels = headingLabels(db);
+    else {
+      const got = ids.length
+        ? (db.prepare('SELECT id, heading, heading_path FROM sections WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as Array<{ id: number } & HeadingLabel>)
+        : [];
+      labels = new Map(got.map((r) => [r.id, { heading: r.heading, heading_path: r.heading_path }]));
+    }
+  }
+  const found = labels;
   return rows.map((r) => {
-    const l = r.section_id != null ? labels.get(r.section_id) : undefined;
+    const l = r.section_id != null ? found.get(r.section_id) : undefined;
     return { ...r, heading: l?.heading ?? '', heading_path: l?.heading_path ?? '' };
   });
 }
