@@ -105,7 +105,7 @@ export function compareIndicator(db: DB, args: { indicator: string; rules?: Rule
   const key = indicatorKey(args.indicator);
   if (!key) throw new PlandbError('USAGE', 'indicator is empty');
   const entry = entryFor(args.indicator, args.rules);
-  const order = `${args.includeRejected ? '' : `AND ${NOT_REJECTED} `}ORDER BY t.indicator_key, p.region, p.id, t.start`;
+  const order = `${args.includeRejected ? '' : `AND ${NOT_REJECTED} `}ORDER BY t.indicator_key, p.region, p.id, t.start, t.id`;
   const base = entry
     ? (db
         .prepare(
@@ -245,7 +245,7 @@ export function listIndicators(db: DB, args: { domain?: string } = {}): Indicato
 
 /** Targets that map to no catalogue indicator, in plan and document order. */
 export function unmappedTargets(db: DB): Array<TargetRow & { heading: string; heading_path: string }> {
-  return db.prepare(`${SELECT_TARGETS} WHERE t.indicator_id IS NULL AND ${NOT_REJECTED} ORDER BY p.id, t.start`).all() as Array<TargetRow & { heading: string; heading_path: string }>;
+  return db.prepare(`${SELECT_TARGETS} WHERE t.indicator_id IS NULL AND ${NOT_REJECTED} ORDER BY p.id, t.start, t.id`).all() as Array<TargetRow & { heading: string; heading_path: string }>;
 }
 
 /** Share of targets (and of indicator-table rows) that map to a catalogue indicator. */

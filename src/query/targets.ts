@@ -121,7 +121,8 @@ export function findTargets(db: DB, f: TargetFilter = {}): { unit?: UnitGroup; r
     where.push('t.kind = ?');
     params.push(checkKind(f.kind, TARGET_KINDS));
   }
-  const sql = `${SELECT_TARGETS}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY p.id, t.start`;
+  // t.id: targets of one sentence share its start; keep them in the order they were written
+  const sql = `${SELECT_TARGETS}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY p.id, t.start, t.id`;
   // heading and heading_path come with SELECT_TARGETS
   return { unit, rows: db.prepare(sql).all(...params) as TargetRow[] };
 }
