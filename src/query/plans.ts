@@ -46,7 +46,7 @@ export function listPlans(db: DB, id?: number): PlanRow[] {
          CASE WHEN p.period_start IS NULL THEN '' ELSE p.period_start || '–' || p.period_end END AS period,
          p.period_start, p.period_end, src.name AS source,
          p.n_sections AS sections, p.n_items AS items, p.n_targets AS targets, p.n_responsibilities AS responsibilities
-       FROM plans p JOIN sources src ON src.id = p.source_id${id === undefined ? '' : ' WHERE p.id = ?'} ORDER BY p.id`,
+       FROM plans p JOIN sources src INDEXED BY sources_name ON src.id = p.source_id${id === undefined ? '' : ' WHERE p.id = ?'} ORDER BY p.id`,
     )
     .all(...(id === undefined ? [] : [id])) as PlanRow[];
 }

@@ -54,13 +54,62 @@ let byDefault: Canonicalizer | null = null;
 
 const isList = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
 
-/** extract-rules/unit-names.yaml's prefixes and canonical names, read with the yaml parser only. */
+/** A plain flow-list item that YAML reads as that very string (no quotes, no indicators, not a number or null). */
+const PLAIN = /^(?![-?:,[\]{}#&*!|>'"%@`])(?!(?:null|true|false|~|[-+.]?\d.*)$)[^,[\]{}#:'"]+$/iu;
+
+/** `[a, b, c]` as a list of plain strings, or null when it is anything else. */
+function flowList(s: string): string[] | null {
+  const m = /^\[(.*)\]$/u.exec(s.trim());
+  if (!m) return null;
+  if (!m[1]!.trim()) return [];
+  const items = m[1]!.split(',').map((x) => x.trim());
+  return items.every((x) => PLAIN.test(x)) ? items : null;
+}
+
+/**
+ * The two lists, read directly when the file keeps the bundled layout (`prefixes: [...]`, then
+ * `canonical:` with one `- { name: X, aliases: [...] }` a line); null for anything else, which the
+ * yaml parser then reads. Loading the yaml library costs more than the rest of `plandb unit`.
+ */
+function quickLists(text: string): UnitNameLists | null {
+  let prefixes: string[] | null = null;
+  let canonical: UnitNameLists['canonical'] | null = null;
+  let inCanonical = false;
+  for (const line of text.replace(/^\uFEFF/, '').split(/\r?\n/)) {
+    if (!line.trim() || /^\s*#/.test(line)) continue;
+    const top = /^([a-z_]+):(.*)$/.exec(line);
+    if (top) {
+      inCanonical = false;
+      if (top[1] === 'prefixes') {
+        if (prefixes) return null;
+        if (!(prefixes = flowList(top[2]!))) return null;
+      } else if (top[1] === 'canonical') {
+        if (canonical || top[2]!.trim()) return null;
+        canonical = [];
+        inCanonical = true;
+      }
+      continue;
+    }
+    if (!inCanonical) continue;
+    const m = /^ {2}- \{ name: ([^,]+), aliases: (\[[^\]]*\]) \}\s*$/u.exec(line);
+    if (!m || !PLAIN.test(m[1]!.trim())) return null;
+    const aliases = flowList(m[2]!);
+    if (!aliases) return null;
+    canonical!.push({ name: m[1]!.trim(), aliases });
+  }
+  return prefixes && canonical ? { prefixes, canonical } : null;
+}
+
+/** extract-rules/unit-names.yaml's prefixes and canonical names (the yaml parser only when the layout is not the usual one). */
 function defaultLists(): UnitNameLists {
   const file = path.join(DEFAULT_RULES_DIR, 'unit-names.yaml');
   let raw: { prefixes?: unknown; canonical?: unknown };
   try {
+    const text = readFileSync(file, 'utf8');
+    const quick = quickLists(text);
+    if (quick) return quick;
     const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
-    raw = parse(readFileSync(file, 'utf8')) ?? {};
+    raw = parse(text) ?? {};
   } catch (e) {
     const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
     throw new PlandbError('BAD_RULES', `cannot read rule file: ${why}`, file);
@@ -72,6 +121,9 @@ function defaultLists(): UnitNameLists {
 }
 
 /** The canonical-name mapping of `rules`, or of the bundled rules when none are given. */
+/** For tests: the lists as read without the yaml parser (null: the yaml parser would be used). */
+export const readQuickly = quickLists;
+
 export function unitCanonicalizer(rules?: Rules): Canonicalizer {
   if (rules) {
     let c = byRules.get(rules);

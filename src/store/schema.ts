@@ -451,6 +451,8 @@ CREATE INDEX resp_item_status ON responsibilities(item_id, status);
 CREATE INDEX targets_indicator_id_plan ON targets(indicator_id, plan_id, status);
 -- items of a plan in document order (plandb gaps, search fallback)
 CREATE INDEX items_plan_start ON items(plan_id, start);
+-- a source's name without reading its row (which holds the whole normalised text): plandb plans
+CREATE INDEX sources_name ON sources(id, name);
 -- the catalogue's coverage (plandb indicators) counted from the index
 CREATE INDEX targets_kind_indicator_id ON targets(kind, indicator_id);
 DROP INDEX targets_plan;

@@ -5,7 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ingest, loadRules, openDb, rebuild } from '../../src/index.js';
 import { RESPONSIBILITY_FIELDS, ResponsibilityFields, TARGET_FIELDS, TargetFields } from '../../src/corrections/schema.js';
 import { unitModel } from '../../src/extract/units.js';
-import { unitCanonicalizer } from '../../src/query/unit-names.js';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { readQuickly, unitCanonicalizer } from '../../src/query/unit-names.js';
 import { indicatorKey as writerKey, type DB } from '../../src/store/db.js';
 import { indicatorKey } from '../../src/store/keys.js';
 import { CORPUS, SEEDS, seed, tmpDir } from '../helpers/paths.js';
@@ -95,6 +97,20 @@ describe('query-side helpers agree with the build side', () => {
       expect([n, unitCanonicalizer()(n)]).toEqual([n, model.canonical(n)]);
       expect([n, unitCanonicalizer(rules)(n)]).toEqual([n, model.canonical(n)]);
     }
+  });
+
+  it('reads unit-names.yaml without the yaml parser as the parser reads it, or leaves it to the parser', () => {
+    const text = readFileSync(path.join(loadRules().dir, 'unit-names.yaml'), 'utf8');
+    const y = parseYaml(text) as { prefixes: string[]; canonical: unknown[] };
+    expect(readQuickly(text)).toEqual({ prefixes: y.prefixes, canonical: y.canonical });
+    for (const odd of [
+      text.replace('prefixes: [', 'prefixes: ["省", '),
+      text.replace('- { name: 卫健委, aliases: [', '- { name: 卫健委, aliases: [null, '),
+      text.replace('- { name: 卫健委,', '- {name: 卫健委,'),
+      text.replace('- { name: 民政局, aliases: [民政] }', '- name: 民政局\n    aliases: [民政]'),
+      text.replace('prefixes: [省, 市', 'prefixes:\n  - 省\n  - 市'),
+    ])
+      expect(readQuickly(odd)).toBeNull();
   });
 
   it('indicator keys and correction fields', () => {
