@@ -13,7 +13,6 @@
  *                                                and the decision that records a verdict on one of them
  * - correctPlan(opts)                            record decisions on a plan in a database and re-apply them
  */
-import path from 'node:path';
 import { readCorrectionsDir, type CorrectionSet } from './file.js';
 
 export { applyCorrections, anchorOf, factAnchorSpan } from './apply.js';
@@ -46,7 +45,4 @@ export function loadCorrections(dir: string): CorrectionSet {
   return readCorrectionsDir(dir);
 }
 
-/** The corrections folder that sits beside a corpus folder (`corpus/` → `corrections/`). */
-export function defaultCorrectionsDir(corpus = 'corpus'): string {
-  return path.join(path.dirname(corpus.replace(/[\\/]+$/, '') || '.'), 'corrections');
-}
+export { defaultCorrectionsDir } from './names.js';

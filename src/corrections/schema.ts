@@ -4,14 +4,9 @@
  * rest of src/corrections works on the parsed types.
  */
 import { z } from 'zod';
+import { ACTIONS, FACT_KINDS, OPS, RESPONSIBILITY_FIELD_NAMES, ROLES, STATUSES, TARGET_FIELD_NAMES, TARGET_KINDS } from './names.js';
 
-export const OPS = ['<=', '<', '>=', '>', '=', '~', 'range', 'up', 'down', 'keep', 'text'] as const;
-export const ROLES = ['responsible', 'lead', 'support'] as const;
-export const TARGET_KINDS = ['goal', 'measure', 'table', 'task'] as const;
-export const ACTIONS = ['confirm', 'reject', 'edit', 'add'] as const;
-export const FACT_KINDS = ['target', 'responsibility'] as const;
-/** Review status of every fact in the database. */
-export const STATUSES = ['extracted', 'confirmed', 'edited', 'added', 'rejected'] as const;
+export { ACTIONS, FACT_KINDS, OPS, ROLES, STATUSES, TARGET_KINDS };
 
 export type Action = (typeof ACTIONS)[number];
 export type FactKind = (typeof FACT_KINDS)[number];
@@ -44,8 +39,8 @@ export const ResponsibilityFields = z
 export type TargetFieldValues = z.infer<typeof TargetFields>;
 export type ResponsibilityFieldValues = z.infer<typeof ResponsibilityFields>;
 export type FieldValues = Partial<TargetFieldValues> | Partial<ResponsibilityFieldValues>;
-export const TARGET_FIELDS = Object.keys(TargetFields.shape) as Array<keyof TargetFieldValues>;
-export const RESPONSIBILITY_FIELDS = Object.keys(ResponsibilityFields.shape) as Array<keyof ResponsibilityFieldValues>;
+export const TARGET_FIELDS = [...TARGET_FIELD_NAMES] as Array<keyof TargetFieldValues>;
+export const RESPONSIBILITY_FIELDS = [...RESPONSIBILITY_FIELD_NAMES] as Array<keyof ResponsibilityFieldValues>;
 
 /** Where a decision sits: the quote (text of the fact's span in the normalized text) and which occurrence of it in the plan. */
 export const AnchorShape = {

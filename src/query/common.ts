@@ -1,12 +1,12 @@
 /** Shared lookups for the query functions: headings, plans and units by name, target formatting. */
 import { PlandbError } from '../errors.js';
-import { unitModel } from '../extract/units.js';
-import { loadRules, type Rules } from '../rules/index.js';
-import { openDb, type DB } from '../store/db.js';
+import type { Rules } from '../rules/index.js';
+import { openReadDb, type DB } from '../store/read.js';
+import { unitCanonicalizer } from './unit-names.js';
 
 /** Opens the database read-only; a missing file gives openDb's one-line error. */
 export function openQueryDb(file: string): DB {
-  return openDb(file, { readonly: true });
+  return openReadDb(file);
 }
 
 export function withQueryDb<T>(file: string, fn: (db: DB) => T): T {
@@ -20,11 +20,6 @@ export function withQueryDb<T>(file: string, fn: (db: DB) => T): T {
 
 /** Raised when a name matches nothing: printed as one line, exit code 1. */
 export class NotFoundError extends Error {}
-
-let defaultRules: Rules | null = null;
-export function rulesOrDefault(rules?: Rules): Rules {
-  return rules ?? (defaultRules ??= loadRules());
-}
 
 // ------------------------------------------------------------ headings
 
@@ -41,31 +36,34 @@ const headingCache = new WeakMap<DB, Map<number, HeadingLabel>>();
 export function headingLabels(db: DB): Map<number, HeadingLabel> {
   const hit = headingCache.get(db);
   if (hit) return hit;
-  const rows = db.prepare('SELECT id, parent_id, marker, title FROM sections ORDER BY id').all() as Array<{ id: number; parent_id: number | null; marker: string; title: string }>;
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  const out = new Map<number, HeadingLabel>();
-  const markers = new Map<number, string>();
-  const label = (id: number): HeadingLabel => {
-    const done = out.get(id);
-    if (done) return done;
-    const s = byId.get(id)!;
-    const parent = s.parent_id !== null && byId.has(s.parent_id) ? label(s.parent_id) : null;
-    const m = `${parent ? markers.get(s.parent_id!)! : ''}${s.marker}`;
-    const l = { heading: `${m}${s.title}`, heading_path: parent ? `${parent.heading_path} / ${s.marker}${s.title}` : `${s.marker}${s.title}` };
-    markers.set(id, m);
-    out.set(id, l);
-    return l;
-  };
-  for (const r of rows) label(r.id);
+  const rows = db.prepare('SELECT id, heading, heading_path FROM sections').all() as Array<{ id: number } & HeadingLabel>;
+  const out = new Map(rows.map((r) => [r.id, { heading: r.heading, heading_path: r.heading_path }]));
   headingCache.set(db, out);
   return out;
 }
 
-/** Adds `heading` and `heading_path` to rows that carry a `section_id`. */
+/** Above this many distinct sections, one read of every label beats looking each one up. */
+const LOOKUP_MAX = 2000;
+
+/**
+ * Adds `heading` and `heading_path` to rows that carry a `section_id` (the labels migration
+ * 009-query-speed stores with every section; only the sections the rows name are read).
+ */
 export function withHeadings<T extends { section_id?: number | null }>(db: DB, rows: T[]): Array<T & HeadingLabel> {
-  const labels = headingLabels(db);
+  let labels = headingCache.get(db);
+  if (!labels) {
+    const ids = [...new Set(rows.map((r) => r.section_id).filter((id): id is number => id != null))];
+    if (ids.length > LOOKUP_MAX) labels = headingLabels(db);
+    else {
+      const got = ids.length
+        ? (db.prepare('SELECT id, heading, heading_path FROM sections WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as Array<{ id: number } & HeadingLabel>)
+        : [];
+      labels = new Map(got.map((r) => [r.id, { heading: r.heading, heading_path: r.heading_path }]));
+    }
+  }
+  const found = labels;
   return rows.map((r) => {
-    const l = r.section_id != null ? labels.get(r.section_id) : undefined;
+    const l = r.section_id != null ? found.get(r.section_id) : undefined;
     return { ...r, heading: l?.heading ?? '', heading_path: l?.heading_path ?? '' };
   });
 }
@@ -139,7 +137,6 @@ const LEVEL = /^(?:省|市|县|区)(?![场级属直辖])/u;
 export function resolveUnits(db: DB, name: string, opts: { region?: string; rules?: Rules } = {}): UnitGroup {
   const n = name.replace(/\s+/g, '');
   if (!n) throw new PlandbError('USAGE', 'empty unit name');
-  const canon = unitModel(rulesOrDefault(opts.rules)).canonical(n);
   const sel = 'SELECT u.id, u.canonical, u.government, u.body FROM units u';
   const region = opts.region?.replace(/\s+/g, '');
   const inRegion = (u: UnitRef) => !region || (u.government ?? u.canonical).includes(region);
@@ -148,9 +145,12 @@ export function resolveUnits(db: DB, name: string, opts: { region?: string; rule
     if (!us.length) return null;
     return { label: us.length === 1 ? us[0]!.canonical : label, units: us };
   };
-  // a qualified name: 昆山市卫健委
-  for (const k of new Set([n, canon])) {
-    const hit = done(k, db.prepare(`${sel} WHERE u.canonical = ?`).all(k) as UnitRef[]);
+  // a qualified name: 昆山市卫健委 (as given: no need of the rules' canonical names)
+  const exact = done(n, db.prepare(`${sel} WHERE u.canonical = ?`).all(n) as UnitRef[]);
+  if (exact) return exact;
+  const canon = unitCanonicalizer(opts.rules)(n);
+  if (canon !== n) {
+    const hit = done(canon, db.prepare(`${sel} WHERE u.canonical = ?`).all(canon) as UnitRef[]);
     if (hit) return hit;
   }
   // a body, with or without its level: 卫健委, 市卫健委
@@ -185,19 +185,7 @@ export function resolveUnits(db: DB, name: string, opts: { region?: string; rule
 
 // ------------------------------------------------------------ targets
 
-const OP_SIGN: Record<string, string> = { '<=': '≤', '<': '<', '>=': '≥', '>': '>', '=': '', '~': '≈', up: '↑', down: '↓', keep: '保持' };
-
-/** A target's value as people write it: ≤5‰, ≥95%, 1–2项, ≈90%, ↓20%. */
-export function formatTarget(t: { op?: unknown; value?: unknown; value2?: unknown; unit?: unknown }): string {
-  const num = (v: unknown) => (typeof v === 'number' ? String(Math.round(v * 1e6) / 1e6) : '');
-  const unit = typeof t.unit === 'string' ? t.unit : '';
-  const op = String(t.op ?? '');
-  if (t.value === null || t.value === undefined) return op === 'text' || !op ? '' : `${OP_SIGN[op] ?? op}`;
-  // 10 and 1/10万 read as 10/10万, not 101/10万
-  const u = /^1\//.test(unit) ? unit.slice(1) : unit;
-  if (op === 'range') return `${num(t.value)}–${num(t.value2)}${u}`;
-  return `${OP_SIGN[op] ?? op}${num(t.value)}${u}`;
-}
+export { formatTarget } from './target-text.js';
 
 export const ROLES = ['lead', 'support', 'responsible'] as const;
 export type Role = (typeof ROLES)[number];

@@ -2,10 +2,12 @@
 import { catalogue, catalogueKey, type CatalogueEntry } from '../extract/catalogue.js';
 import { PlandbError } from '../errors.js';
 import type { Rules } from '../rules/index.js';
-import { indicatorKey, type DB } from '../store/db.js';
+import type { DB } from '../store/read.js';
+import { indicatorKey } from '../store/keys.js';
 import type { Column } from './format.js';
-import { formatTarget, resolvePlan, rulesOrDefault, withHeadings } from './common.js';
-import { NOT_REJECTED, SELECT_TARGETS, TARGET_VALUE_COLUMNS, targetCell, type TargetRow } from './targets.js';
+import { formatTarget, resolvePlan } from './common.js';
+import { rulesOrDefault } from './rules.js';
+import { KEY_CONTAINS, NOT_REJECTED, SELECT_TARGETS, TARGET_VALUE_COLUMNS, targetCell, type TargetRow } from './targets.js';
 
 export type Verdict = 'stricter' | 'equal' | 'looser' | 'missing' | 'not comparable';
 
@@ -103,24 +105,38 @@ export function compareIndicator(db: DB, args: { indicator: string; rules?: Rule
   const key = indicatorKey(args.indicator);
   if (!key) throw new PlandbError('USAGE', 'indicator is empty');
   const entry = entryFor(args.indicator, args.rules);
-  const order = `${args.includeRejected ? '' : `AND ${NOT_REJECTED} `}ORDER BY t.indicator_key, p.region, p.id, t.start`;
+  const order = `${args.includeRejected ? '' : `AND ${NOT_REJECTED} `}ORDER BY t.indicator_key, p.region, p.id, t.start, t.id`;
   const base = entry
-    ? (db.prepare(`${SELECT_TARGETS} WHERE (t.indicator_id = ? OR (t.indicator_id IS NULL AND instr(t.indicator_key, ?) > 0)) ${order}`).all(entry.id, indicatorKey(catalogueKey(entry.name))) as TargetRow[])
-    : (db.prepare(`${SELECT_TARGETS} WHERE instr(t.indicator_key, ?) > 0 ${order}`).all(key) as TargetRow[]);
-  const rows = withHeadings(db, base).flatMap((t) => withParents(db, t, args.rules));
+    ? (db
+        .prepare(
+          `${SELECT_TARGETS} WHERE t.id IN (SELECT id FROM targets WHERE indicator_id = ? UNION ALL SELECT id FROM targets WHERE indicator_id IS NULL AND instr(indicator_key, ?) > 0) ${order}`,
+        )
+        .all(entry.id, indicatorKey(catalogueKey(entry.name))) as TargetRow[])
+    : (db.prepare(`${SELECT_TARGETS} WHERE t.id IN (${KEY_CONTAINS}) ${order}`).all(key) as TargetRow[]);
+  const cache: ParentCache = { parents: new Map(), targets: new Map() };
+  const rows = (base as Array<TargetRow & { heading: string; heading_path: string }>).flatMap((t) => withParents(db, t, args.rules, cache));
   return { key, entry, groups: [...new Set(base.map((r) => r.indicator_key))], plans: new Set(base.map((r) => r.plan_id)).size, rows };
 }
 
-function withParents(db: DB, t: TargetRow & { heading: string; heading_path: string }, rules?: Rules): CompareRow[] {
+/** Per comparison: each plan's parent plans and each parent plan's first target of an indicator, looked up once. */
+interface ParentCache {
+  parents: Map<number, PlanInfo[]>;
+  targets: Map<string, TargetRow | null>;
+}
+
+function withParents(db: DB, t: TargetRow & { heading: string; heading_path: string }, rules: Rules | undefined, cache: ParentCache): CompareRow[] {
   const cat = catalogue(rulesOrDefault(rules));
   const e = t.indicator_id ? cat.byId.get(t.indicator_id) ?? null : null;
   const none = { indicator_name: e?.name ?? null, parent_plan: null, parent_region: null, parent_target: null, parent_target_id: null, verdict: null };
   if (!e) return [{ ...t, ...none }];
-  const parents = parentPlans(db, planInfo(db, t.plan_id));
+  let parents = cache.parents.get(t.plan_id);
+  if (!parents) cache.parents.set(t.plan_id, (parents = parentPlans(db, planInfo(db, t.plan_id))));
   if (!parents.length) return [{ ...t, ...none }];
-  const sameInd = db.prepare(`${SELECT_TARGETS} WHERE t.plan_id = ? AND t.indicator_id = ? AND ${NOT_REJECTED} ORDER BY (t.kind = 'table') DESC, t.start`);
+  const sameInd = db.prepare(`${SELECT_TARGETS} WHERE t.plan_id = ? AND t.indicator_id = ? AND ${NOT_REJECTED} ORDER BY (t.kind = 'table') DESC, t.start LIMIT 1`);
   return parents.map((pp) => {
-    const pt = (sameInd.all(pp.id, e.id) as TargetRow[])[0] ?? null;
+    const k = `${pp.id}\t${e.id}`;
+    let pt = cache.targets.get(k);
+    if (pt === undefined) cache.targets.set(k, (pt = (sameInd.get(pp.id, e.id) as TargetRow | undefined) ?? null));
     return {
       ...t,
       indicator_name: e.name,
@@ -229,7 +245,7 @@ export function listIndicators(db: DB, args: { domain?: string } = {}): Indicato
 
 /** Targets that map to no catalogue indicator, in plan and document order. */
 export function unmappedTargets(db: DB): Array<TargetRow & { heading: string; heading_path: string }> {
-  return withHeadings(db, db.prepare(`${SELECT_TARGETS} WHERE t.indicator_id IS NULL AND ${NOT_REJECTED} ORDER BY p.id, t.start`).all() as TargetRow[]);
+  return db.prepare(`${SELECT_TARGETS} WHERE t.indicator_id IS NULL AND ${NOT_REJECTED} ORDER BY p.id, t.start, t.id`).all() as Array<TargetRow & { heading: string; heading_path: string }>;
 }
 
 /** Share of targets (and of indicator-table rows) that map to a catalogue indicator. */

@@ -3,12 +3,11 @@
  * (UTF-8 with BOM, RFC 4180) and XLSX workbooks. Query functions return plain rows; commands describe
  * their columns once and hand both to `emit`.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
-import ExcelJS from 'exceljs';
-import stringWidth from 'string-width';
 import { PlandbError } from '../errors.js';
+import { displayWidth, truncate } from './width.js';
+
+export { displayWidth, truncate };
 
 export type Row = Record<string, unknown>;
 
@@ -61,33 +60,16 @@ export function addOutputOptions(cmd: Command): Command {
     .option('--wide', 'table: do not cut long cells');
 }
 
-const dataColumns = (cols: Column[]) => cols.filter((c) => c.only !== 'table');
+export const dataColumns = (cols: Column[]) => cols.filter((c) => c.only !== 'table');
 const tableColumns = (cols: Column[]) => cols.filter((c) => c.only !== 'data');
 
 // ---------------------------------------------------------------- table
 
-export const displayWidth = (s: string): number => stringWidth(s);
-
-const segmenter = new Intl.Segmenter('zh', { granularity: 'grapheme' });
-
-/** Cuts `s` to at most `max` display columns, ending in … when cut. */
-export function truncate(s: string, max: number): string {
-  if (max <= 0 || displayWidth(s) <= max) return s;
-  let out = '';
-  let w = 0;
-  for (const { segment } of segmenter.segment(s)) {
-    const sw = displayWidth(segment);
-    if (w + sw > max - 1) break;
-    out += segment;
-    w += sw;
-  }
-  return out + '…';
-}
-
-function padTo(s: string, width: number, align: 'left' | 'right'): string {
-  const gap = ' '.repeat(Math.max(0, width - displayWidth(s)));
+const padTo = (s: string, sw: number, width: number, align: 'left' | 'right'): string => {
+  if (sw >= width) return s;
+  const gap = ' '.repeat(width - sw);
   return align === 'right' ? gap + s : s + gap;
-}
+};
 
 export function cellText(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -98,25 +80,42 @@ export function cellText(v: unknown): string {
 /** Aligned text table; CJK characters count as two columns. */
 export function formatTable(rs: ResultSet, opts: { wide?: boolean } = {}): string {
   const cols = tableColumns(rs.columns);
-  const cells = (rs.rows as Row[]).map((r) =>
-    cols.map((c) => {
-      // keep leading spaces (outline indentation), flatten line breaks
-      const s = cellText(c.render ? c.render(r) : r[c.key]).replace(/[\r\n\t]+/g, ' ').trimEnd();
-      return c.max && !opts.wide ? truncate(s, c.max) : s;
-    }),
-  );
+  const rows = rs.rows as Row[];
   const headers = cols.map((c) => c.header ?? c.key);
-  const widths = cols.map((_, j) => Math.max(displayWidth(headers[j]!), ...cells.map((row) => displayWidth(row[j]!))));
-  const line = (vals: string[]) => vals.map((v, j) => padTo(v, widths[j]!, cols[j]!.align ?? 'left')).join('  ').trimEnd();
+  const widths = headers.map((h) => displayWidth(h));
+  // every cell once: its text and its width (cells.length = rows × columns)
+  const n = cols.length;
+  const cells: string[] = new Array(rows.length * n);
+  const cellWidths = new Int32Array(rows.length * n);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    for (let j = 0; j < n; j++) {
+      const c = cols[j]!;
+      // keep leading spaces (outline indentation), flatten line breaks
+      let s = cellText(c.render ? c.render(r) : r[c.key]);
+      if (/[\r\n\t]/.test(s)) s = s.replace(/[\r\n\t]+/g, ' ');
+      s = s.trimEnd();
+      if (c.max && !opts.wide) s = truncate(s, c.max);
+      const w = displayWidth(s);
+      cells[i * n + j] = s;
+      cellWidths[i * n + j] = w;
+      if (w > widths[j]!) widths[j] = w;
+    }
+  }
+  const aligns = cols.map((c) => c.align ?? 'left');
   const out: string[] = [];
   if (rs.title) out.push(rs.title);
-  if (!rs.rows.length) {
+  if (!rows.length) {
     out.push('(no rows)');
     return out.join('\n');
   }
-  out.push(line(headers), widths.map((w) => '─'.repeat(w)).join('  '));
-  for (const row of cells) out.push(line(row));
-  out.push(`(${rs.rows.length} row${rs.rows.length === 1 ? '' : 's'})`);
+  out.push(headers.map((h, j) => padTo(h, displayWidth(h), widths[j]!, aligns[j]!)).join('  ').trimEnd(), widths.map((w) => '─'.repeat(w)).join('  '));
+  const line: string[] = new Array(n);
+  for (let i = 0; i < rows.length; i++) {
+    for (let j = 0; j < n; j++) line[j] = padTo(cells[i * n + j]!, cellWidths[i * n + j]!, widths[j]!, aligns[j]!);
+    out.push(line.join('  ').trimEnd());
+  }
+  out.push(`(${rows.length} row${rows.length === 1 ? '' : 's'})`);
   return out.join('\n');
 }
 
@@ -171,58 +170,6 @@ export function formatTsv(rs: ResultSet): string {
   return lines.join('\n');
 }
 
-// ---------------------------------------------------------------- XLSX
-
-/** Excel's limit on text in one cell. */
-const XLSX_CELL_MAX = 32767;
-
-/** Excel sheet names: at most 31 characters, none of []:*?/\ , unique in the workbook. */
-function sheetName(name: string, used: Set<string>): string {
-  const base = (name.replace(/[[\]:*?/\\]/g, '_').slice(0, 31) || 'sheet').trim();
-  let n = base;
-  for (let k = 2; used.has(n.toLowerCase()); k++) n = `${base.slice(0, 31 - String(k).length - 1)}_${k}`;
-  used.add(n.toLowerCase());
-  return n;
-}
-
-export function addSheet(wb: ExcelJS.Workbook, rs: ResultSet, name: string, used: Set<string> = new Set(wb.worksheets.map((w) => w.name.toLowerCase()))): ExcelJS.Worksheet {
-  const cols = dataColumns(rs.columns);
-  const ws = wb.addWorksheet(sheetName(name, used), { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = cols.map((c) => {
-    const longest = Math.max(displayWidth(c.key), ...(rs.rows as Row[]).slice(0, 200).map((r) => displayWidth(cellText(r[c.key]).slice(0, 80))));
-    return { header: c.key, key: c.key, width: Math.min(60, Math.max(6, longest + 2)) };
-  });
-  for (const r of rs.rows as Row[]) {
-    ws.addRow(
-      cols.map((c) => {
-        const v = r[c.key];
-        if (v === null || v === undefined) return null;
-        if (typeof v === 'number' || typeof v === 'boolean') return v;
-        if (typeof v === 'bigint') return Number(v);
-        const s = String(v);
-        return s.length > XLSX_CELL_MAX ? s.slice(0, XLSX_CELL_MAX - 1) + '…' : s;
-      }),
-    );
-  }
-  ws.getRow(1).font = { bold: true };
-  if (cols.length) ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: cols.length } };
-  return ws;
-}
-
-/** Writes one workbook with a sheet per result set. */
-export async function writeXlsx(file: string, sheets: Array<{ name: string; rs: ResultSet }>): Promise<void> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'plandb';
-  const used = new Set<string>();
-  for (const s of sheets) addSheet(wb, s.rs, s.name, used);
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  try {
-    await wb.xlsx.writeFile(file);
-  } catch (e) {
-    throw new PlandbError('USAGE', `cannot write workbook: ${(e as Error).message}`, file);
-  }
-}
-
 // ---------------------------------------------------------------- emit
 
 export interface Out {
@@ -235,6 +182,7 @@ export async function emit(io: Out, rs: ResultSet, o: Omit<OutputOptions, 'db'>,
   const modes = [o.json && '--json', o.csv && '--csv', o.tsv && '--tsv', o.xlsx && '--xlsx'].filter(Boolean);
   if (modes.length > 1) throw new PlandbError('USAGE', `choose one of ${modes.join(', ')}`);
   if (o.xlsx) {
+    const { writeXlsx } = await import('./xlsx.js');
     await writeXlsx(o.xlsx, [{ name: sheet, rs }]);
     io.err(`wrote ${rs.rows.length} row${rs.rows.length === 1 ? '' : 's'} to ${o.xlsx}`);
   } else if (o.json) io.out(formatJson(rs));

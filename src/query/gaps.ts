@@ -1,7 +1,7 @@
 /** plandb gaps: goals and items that name no responsible unit (view v_gaps) */
-import type { DB } from '../store/db.js';
+import type { DB } from '../store/read.js';
 import type { Column } from './format.js';
-import { checkKind, resolvePlans, withHeadings } from './common.js';
+import { checkKind, resolvePlans } from './common.js';
 
 export const ITEM_KINDS = ['goal', 'measure', 'task', 'table'] as const;
 
@@ -48,34 +48,40 @@ export const GAP_SUMMARY_COLUMNS: Column[] = [
   { key: 'items', header: 'of items', align: 'right' },
 ];
 
-/** Rows of v_gaps (optionally for the plans matching `plan`, and items of one `kind`: goal/目标, measure/措施, task/任务), with the item's full text and its number of targets. */
-export function findGaps(db: DB, args: { plan?: string; kind?: string } = {}): GapRow[] {
+/** What v_gaps keeps: an item without a responsible unit that is a numbered goal or task, or has targets (the counts are kept by triggers). */
+const IS_GAP = "i.review = 0 AND i.n_responsibilities = 0 AND ((i.marker IS NOT NULL AND i.kind IN ('goal','task')) OR i.n_targets > 0)";
+
+function gapFilter(db: DB, args: { plan?: string; kind?: string }): { where: string; params: unknown[] } {
   const ids = args.plan !== undefined ? resolvePlans(db, args.plan).map((p) => p.id) : null;
   const kind = checkKind(args.kind, ITEM_KINDS);
-  const where = [...(ids ? [`g.plan_id IN (${ids.map(() => '?').join(',')})`] : []), ...(kind ? ['g.kind = ?'] : [])];
+  const where = [IS_GAP, ...(ids ? [`i.plan_id IN (${ids.map(() => '?').join(',')})`] : []), ...(kind ? ['i.kind = ?'] : [])];
+  return { where: where.join(' AND '), params: [...(ids ?? []), ...(kind ? [kind] : [])] };
+}
+
+/** Rows of v_gaps (optionally for the plans matching `plan`, and items of one `kind`: goal/目标, measure/措施, task/任务), with the item's full text and its number of targets. */
+export function findGaps(db: DB, args: { plan?: string; kind?: string } = {}): GapRow[] {
+  const f = gapFilter(db, args);
   const rows = db
     .prepare(
-      `SELECT g.plan_id, g.plan, i.section_id, g.item_id, g.kind, g.marker,
-         (SELECT count(*) FROM targets t WHERE t.item_id = g.item_id AND t.status <> 'rejected') AS targets, i.text AS item
-       FROM v_gaps g JOIN items i ON i.id = g.item_id
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY g.plan_id, i.start`,
+      `SELECT i.plan_id, p.title AS plan, i.section_id, i.id AS item_id, i.kind, i.marker, i.n_targets AS targets, i.text AS item,
+         coalesce(hs.heading, '') AS heading, coalesce(hs.heading_path, '') AS heading_path
+       FROM items i JOIN plans p ON p.id = i.plan_id LEFT JOIN sections hs ON hs.id = i.section_id
+       WHERE ${f.where}
+       ORDER BY i.plan_id, i.start, i.id`,
     )
-    .all(...(ids ?? []), ...(kind ? [kind] : [])) as GapRow[];
-  return withHeadings(db, rows);
+    .all(...f.params) as GapRow[];
+  return rows;
 }
 
 /** Per plan: how many items have no responsible unit, of which goals and with targets. */
 export function gapSummary(db: DB, args: { plan?: string; kind?: string } = {}): GapSummaryRow[] {
-  const gaps = findGaps(db, args);
-  const total = new Map((db.prepare('SELECT plan_id AS id, count(*) AS n FROM items GROUP BY plan_id').all() as Array<{ id: number; n: number }>).map((r) => [r.id, r.n]));
-  const out = new Map<number, GapSummaryRow>();
-  for (const g of gaps) {
-    const s = out.get(g.plan_id) ?? { plan_id: g.plan_id, plan: g.plan, gaps: 0, goals: 0, with_targets: 0, items: total.get(g.plan_id) ?? 0 };
-    s.gaps++;
-    if (g.kind === 'goal') s.goals++;
-    if (g.targets > 0) s.with_targets++;
-    out.set(g.plan_id, s);
-  }
-  return [...out.values()];
+  const f = gapFilter(db, args);
+  return db
+    .prepare(
+      `SELECT i.plan_id, p.title AS plan, count(*) AS gaps, sum(i.kind = 'goal') AS goals, sum(i.n_targets > 0) AS with_targets, p.n_items AS items
+       FROM items i JOIN plans p ON p.id = i.plan_id
+       WHERE ${f.where}
+       GROUP BY i.plan_id ORDER BY i.plan_id`,
+    )
+    .all(...f.params) as GapSummaryRow[];
 }

@@ -8,3 +8,5 @@ export * from './gaps.js';
 export * from './search.js';
 export * from './export.js';
 export * from './compare.js';
+export * from './rules.js';
+export * from './xlsx.js';

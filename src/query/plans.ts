@@ -1,5 +1,5 @@
 /** plandb plans / plandb show PLAN */
-import type { DB } from '../store/db.js';
+import type { DB } from '../store/read.js';
 import type { Column } from './format.js';
 import { resolvePlan, type PlanRef } from './common.js';
 
@@ -37,20 +37,18 @@ export const PLAN_COLUMNS: Column[] = [
   { key: 'responsibilities', header: 'resp.', align: 'right' },
 ];
 
-/** Every plan with its counts of sections, items, targets and responsibilities. */
-export function listPlans(db: DB): PlanRow[] {
+/** Every plan with its counts of sections, items, targets and responsibilities (`id`: just that plan). */
+export function listPlans(db: DB, id?: number): PlanRow[] {
+  // the counts are kept by triggers (migration 009-query-speed): rejected targets and responsibilities left out
   return db
     .prepare(
       `SELECT p.id, p.title, p.region, p.province, p.division_code, p.subject,
          CASE WHEN p.period_start IS NULL THEN '' ELSE p.period_start || '–' || p.period_end END AS period,
          p.period_start, p.period_end, src.name AS source,
-         (SELECT count(*) FROM sections s WHERE s.plan_id = p.id) AS sections,
-         (SELECT count(*) FROM items i WHERE i.plan_id = p.id) AS items,
-         (SELECT count(*) FROM targets t WHERE t.plan_id = p.id AND t.status <> 'rejected') AS targets,
-         (SELECT count(*) FROM responsibilities r WHERE r.plan_id = p.id AND r.status <> 'rejected') AS responsibilities
-       FROM plans p JOIN sources src ON src.id = p.source_id ORDER BY p.id`,
+         p.n_sections AS sections, p.n_items AS items, p.n_targets AS targets, p.n_responsibilities AS responsibilities
+       FROM plans p JOIN sources src INDEXED BY sources_name ON src.id = p.source_id${id === undefined ? '' : ' WHERE p.id = ?'} ORDER BY p.id`,
     )
-    .all() as PlanRow[];
+    .all(...(id === undefined ? [] : [id])) as PlanRow[];
 }
 
 export interface OutlineRow {
@@ -87,7 +85,7 @@ export interface PlanOutline {
 /** A plan's heading tree in document order; each heading counts what lies under it (sub-headings included). */
 export function showPlan(db: DB, args: { plan: string }): PlanOutline {
   const ref: PlanRef = resolvePlan(db, args.plan);
-  const plan = listPlans(db).find((p) => p.id === ref.id)!;
+  const plan = listPlans(db, ref.id)[0]!;
   const secs = db
     .prepare('SELECT id, parent_id, level, marker, title, path, page FROM sections WHERE plan_id = ? ORDER BY start, id')
     .all(ref.id) as Array<{ id: number; parent_id: number | null; level: number; marker: string; title: string; path: string; page: number | null }>;

@@ -3,7 +3,8 @@ import { PlandbError } from '../errors.js';
 import type { Rules } from '../rules/index.js';
 import { ftsTokens, type DB } from '../store/db.js';
 import type { Column } from './format.js';
-import { resolvePlans, rulesOrDefault, withHeadings } from './common.js';
+import { resolvePlans, withHeadings } from './common.js';
+import { rulesOrDefault } from './rules.js';
 
 export interface SearchRow {
   item_id: number;

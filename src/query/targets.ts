@@ -1,9 +1,10 @@
 /** plandb targets [filters] / plandb compare INDICATOR */
 import { PlandbError } from '../errors.js';
 import type { Rules } from '../rules/index.js';
-import { indicatorKey, type DB } from '../store/db.js';
+import type { DB } from '../store/read.js';
+import { indicatorKey } from '../store/keys.js';
 import type { Column } from './format.js';
-import { TARGET_KINDS, checkKind, formatTarget, resolvePlans, resolveUnits, withHeadings, type PlacedRow, type UnitGroup } from './common.js';
+import { TARGET_KINDS, checkKind, formatTarget, resolvePlans, resolveUnits, type PlacedRow, type UnitGroup } from './common.js';
 
 export interface TargetRow extends PlacedRow {
   target_id: number;
@@ -81,8 +82,12 @@ export const NOT_REJECTED = "t.status <> 'rejected'";
 
 export const SELECT_TARGETS = `SELECT t.id AS target_id, p.id AS plan_id, p.title AS plan,
   coalesce(p.region, (SELECT d.name FROM divisions d WHERE d.code = p.division_code)) AS region, t.section_id, t.kind, t.indicator, t.indicator_key, t.indicator_id,
-  t.op, t.value, t.value2, t.unit, t.year, t.effective_year, t.baseline, t.baseline_year, t.quote, t.page, t.item_id, t.status
-  FROM targets t JOIN plans p ON p.id = t.plan_id`;
+  t.op, t.value, t.value2, t.unit, t.year, t.effective_year, t.baseline, t.baseline_year, t.quote, t.page, t.item_id, t.status,
+  coalesce(hs.heading, '') AS heading, coalesce(hs.heading_path, '') AS heading_path
+  FROM targets t JOIN plans p ON p.id = t.plan_id LEFT JOIN sections hs ON hs.id = t.section_id`;
+
+/** Ids of the targets whose indicator key contains `?`: a scan of the indicator-key index, not of the table. */
+export const KEY_CONTAINS = 'SELECT id FROM targets INDEXED BY targets_indicator WHERE instr(indicator_key, ?) > 0';
 
 /** Targets matching every given filter, in plan and document order. */
 export function findTargets(db: DB, f: TargetFilter = {}): { unit?: UnitGroup; rows: TargetRow[] } {
@@ -93,7 +98,7 @@ export function findTargets(db: DB, f: TargetFilter = {}): { unit?: UnitGroup; r
   if (f.indicator !== undefined) {
     const key = indicatorKey(f.indicator);
     if (!key) throw new PlandbError('USAGE', '--indicator is empty');
-    where.push('instr(t.indicator_key, ?) > 0');
+    where.push(`t.id IN (${KEY_CONTAINS})`);
     params.push(key);
   }
   if (f.plan !== undefined) {
@@ -116,7 +121,8 @@ export function findTargets(db: DB, f: TargetFilter = {}): { unit?: UnitGroup; r
     where.push('t.kind = ?');
     params.push(checkKind(f.kind, TARGET_KINDS));
   }
-  const sql = `${SELECT_TARGETS}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY p.id, t.start`;
-  const rows = db.prepare(sql).all(...params) as TargetRow[];
-  return { unit, rows: withHeadings(db, rows) };
+  // t.id: targets of one sentence share its start; keep them in the order they were written
+  const sql = `${SELECT_TARGETS}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY p.id, t.start, t.id`;
+  // heading and heading_path come with SELECT_TARGETS
+  return { unit, rows: db.prepare(sql).all(...params) as TargetRow[] };
 }

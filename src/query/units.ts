@@ -1,9 +1,9 @@
 /** plandb units / plandb unit NAME */
 import type { Rules } from '../rules/index.js';
-import type { DB } from '../store/db.js';
+import type { DB } from '../store/read.js';
 import { PlandbError } from '../errors.js';
 import type { Column } from './format.js';
-import { ROLES, ROLE_WORDS, formatTarget, resolvePlans, resolveUnits, withHeadings, type PlacedRow, type Role, type UnitGroup } from './common.js';
+import { ROLES, ROLE_WORDS, formatTarget, resolvePlans, resolveUnits, type PlacedRow, type Role, type UnitGroup } from './common.js';
 
 export interface UnitRow {
   id: number;
@@ -44,8 +44,13 @@ export function listUnits(db: DB, args: { plan?: string } = {}): UnitRow[] {
          count(DISTINCT r.item_id) AS items,
          (SELECT count(DISTINCT t.id) FROM responsibility_units ru2 JOIN responsibilities r2 ON r2.id = ru2.responsibility_id
             JOIN targets t ON t.item_id = r2.item_id WHERE ru2.unit_id = u.id AND r2.status <> 'rejected' AND t.status <> 'rejected') AS targets
-       FROM units u LEFT JOIN responsibility_units ru ON ru.unit_id = u.id LEFT JOIN responsibilities r ON r.id = ru.responsibility_id AND r.status <> 'rejected'
-       ${plans ? `WHERE r.plan_id IN (${plans.join(',')})` : ''}
+       ${
+         plans
+           ? // one plan's units: from its responsibilities (the filter leaves no unmatched row)
+             `FROM responsibilities r JOIN responsibility_units ru ON ru.responsibility_id = r.id JOIN units u ON u.id = ru.unit_id
+              WHERE r.status <> 'rejected' AND r.plan_id IN (${plans.join(',')})`
+           : `FROM units u LEFT JOIN responsibility_units ru ON ru.unit_id = u.id LEFT JOIN responsibilities r ON r.id = ru.responsibility_id AND r.status <> 'rejected'`
+       }
        GROUP BY u.id ORDER BY items DESC, u.canonical`,
     )
     .all() as UnitRow[];
@@ -120,11 +125,13 @@ export function unitItems(db: DB, args: { name: string; role?: string; region?: 
       `SELECT DISTINCT u.canonical AS unit, u.government, u.body, ru.name AS unit_as_written, r.role, p.id AS plan_id, p.title AS plan, p.region,
          i.section_id, i.id AS item_id, i.kind AS item_kind, i.marker,
          t.id AS target_id, t.kind AS target_kind, t.indicator, t.op, t.value, t.value2, t.unit AS value_unit, t.year, t.effective_year,
-         i.text AS item_text, coalesce(t.page, i.page) AS page, i.start AS _istart, t.start AS _tstart
+         i.text AS item_text, coalesce(t.page, i.page) AS page, i.start AS _istart, t.start AS _tstart,
+         coalesce(hs.heading, '') AS heading, coalesce(hs.heading_path, '') AS heading_path
        FROM responsibility_units ru JOIN units u ON u.id = ru.unit_id
        JOIN responsibilities r ON r.id = ru.responsibility_id
        JOIN items i ON i.id = r.item_id JOIN plans p ON p.id = r.plan_id
        LEFT JOIN targets t ON t.item_id = i.id AND t.status <> 'rejected'
+       LEFT JOIN sections hs ON hs.id = i.section_id
        WHERE ru.unit_id IN (${unit.units.map((u) => u.id).join(',')}) AND (? IS NULL OR r.role = ?) AND r.status <> 'rejected'
        ORDER BY p.id, i.start, t.start`,
     )
@@ -133,5 +140,5 @@ export function unitItems(db: DB, args: { name: string; role?: string; region?: 
     delete r._istart;
     delete r._tstart;
   }
-  return { unit, rows: withHeadings(db, rows) };
+  return { unit, rows };
 }

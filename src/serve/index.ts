@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { unitModel } from '../extract/units.js';
-import { rulesOrDefault } from '../query/common.js';
+import { rulesOrDefault } from '../query/rules.js';
 import { buildApp } from './app.js';
 import { DbHolder, type ServeContext, type ServeOptions } from './context.js';
 import { registerRoutes } from './routes.js';

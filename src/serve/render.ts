@@ -4,7 +4,8 @@
  */
 import ExcelJS from 'exceljs';
 import { Eta } from 'eta';
-import { addSheet, formatCsv, toJsonRows, cellText, type ResultSet, type Row } from '../query/format.js';
+import { formatCsv, toJsonRows, cellText, type ResultSet, type Row } from '../query/format.js';
+import { addSheet } from '../query/xlsx.js';
 import { serveDir } from './context.js';
 import { errorBody, HttpError } from './errors.js';
 import { esc, jsonForHtml } from './security.js';

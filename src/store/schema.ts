@@ -461,4 +461,128 @@ DROP TABLE sources;
 ALTER TABLE sources_new RENAME TO sources;
 `,
   },
+  {
+    name: '009-query-speed',
+    sql: `
+-- query commands on large databases (thousands of plans): composite indexes that answer the
+-- counts and the "not rejected" filters from the index alone (they replace the single-column ones)
+CREATE INDEX targets_plan_status ON targets(plan_id, status);
+CREATE INDEX resp_plan_status ON responsibilities(plan_id, status);
+CREATE INDEX targets_item_status ON targets(item_id, status);
+CREATE INDEX resp_item_status ON responsibilities(item_id, status);
+CREATE INDEX targets_indicator_id_plan ON targets(indicator_id, plan_id, status);
+-- items of a plan in document order (plandb gaps, search fallback)
+CREATE INDEX items_plan_start ON items(plan_id, start);
+-- a source's name without reading its row (which holds the whole normalised text): plandb plans
+CREATE INDEX sources_name ON sources(id, name);
+-- the catalogue's coverage (plandb indicators) counted from the index
+CREATE INDEX targets_kind_indicator_id ON targets(kind, indicator_id);
+DROP INDEX targets_plan;
+DROP INDEX resp_plan;
+DROP INDEX targets_item;
+DROP INDEX resp_item;
+DROP INDEX targets_indicator_id;
+DROP INDEX items_plan;
+
+-- counts kept by triggers as rows are written, so that listing 3000 plans or 300 000 items does
+-- not count their rows again: plans.n_* = the plan's sections, items, and targets and
+-- responsibilities not rejected; items.n_* = the item's targets and responsibilities not rejected
+ALTER TABLE plans ADD COLUMN n_sections INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE plans ADD COLUMN n_items INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE plans ADD COLUMN n_targets INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE plans ADD COLUMN n_responsibilities INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE items ADD COLUMN n_targets INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE items ADD COLUMN n_responsibilities INTEGER NOT NULL DEFAULT 0;
+UPDATE plans SET
+  n_sections = (SELECT count(*) FROM sections s WHERE s.plan_id = plans.id),
+  n_items = (SELECT count(*) FROM items i WHERE i.plan_id = plans.id),
+  n_targets = (SELECT count(*) FROM targets t WHERE t.plan_id = plans.id AND t.status <> 'rejected'),
+  n_responsibilities = (SELECT count(*) FROM responsibilities r WHERE r.plan_id = plans.id AND r.status <> 'rejected');
+UPDATE items SET
+  n_targets = (SELECT count(*) FROM targets t WHERE t.item_id = items.id AND t.status <> 'rejected'),
+  n_responsibilities = (SELECT count(*) FROM responsibilities r WHERE r.item_id = items.id AND r.status <> 'rejected');
+CREATE TRIGGER sections_count_ins AFTER INSERT ON sections BEGIN
+  UPDATE plans SET n_sections = n_sections + 1 WHERE id = NEW.plan_id;
+END;
+CREATE TRIGGER sections_count_del AFTER DELETE ON sections BEGIN
+  UPDATE plans SET n_sections = n_sections - 1 WHERE id = OLD.plan_id;
+END;
+CREATE TRIGGER items_count_ins AFTER INSERT ON items BEGIN
+  UPDATE plans SET n_items = n_items + 1 WHERE id = NEW.plan_id;
+END;
+CREATE TRIGGER items_count_del AFTER DELETE ON items BEGIN
+  UPDATE plans SET n_items = n_items - 1 WHERE id = OLD.plan_id;
+END;
+CREATE TRIGGER targets_count_ins AFTER INSERT ON targets WHEN NEW.status <> 'rejected' BEGIN
+  UPDATE plans SET n_targets = n_targets + 1 WHERE id = NEW.plan_id;
+  UPDATE items SET n_targets = n_targets + 1 WHERE id = NEW.item_id;
+END;
+CREATE TRIGGER targets_count_del AFTER DELETE ON targets WHEN OLD.status <> 'rejected' BEGIN
+  UPDATE plans SET n_targets = n_targets - 1 WHERE id = OLD.plan_id;
+  UPDATE items SET n_targets = n_targets - 1 WHERE id = OLD.item_id;
+END;
+CREATE TRIGGER targets_count_upd AFTER UPDATE OF status, plan_id, item_id ON targets
+WHEN (OLD.status <> 'rejected') <> (NEW.status <> 'rejected') OR OLD.plan_id IS NOT NEW.plan_id OR OLD.item_id IS NOT NEW.item_id BEGIN
+  UPDATE plans SET n_targets = n_targets - (OLD.status <> 'rejected') WHERE id = OLD.plan_id;
+  UPDATE items SET n_targets = n_targets - (OLD.status <> 'rejected') WHERE id = OLD.item_id;
+  UPDATE plans SET n_targets = n_targets + (NEW.status <> 'rejected') WHERE id = NEW.plan_id;
+  UPDATE items SET n_targets = n_targets + (NEW.status <> 'rejected') WHERE id = NEW.item_id;
+END;
+CREATE TRIGGER resp_count_ins AFTER INSERT ON responsibilities WHEN NEW.status <> 'rejected' BEGIN
+  UPDATE plans SET n_responsibilities = n_responsibilities + 1 WHERE id = NEW.plan_id;
+  UPDATE items SET n_responsibilities = n_responsibilities + 1 WHERE id = NEW.item_id;
+END;
+CREATE TRIGGER resp_count_del AFTER DELETE ON responsibilities WHEN OLD.status <> 'rejected' BEGIN
+  UPDATE plans SET n_responsibilities = n_responsibilities - 1 WHERE id = OLD.plan_id;
+  UPDATE items SET n_responsibilities = n_responsibilities - 1 WHERE id = OLD.item_id;
+END;
+CREATE TRIGGER resp_count_upd AFTER UPDATE OF status, plan_id, item_id ON responsibilities
+WHEN (OLD.status <> 'rejected') <> (NEW.status <> 'rejected') OR OLD.plan_id IS NOT NEW.plan_id OR OLD.item_id IS NOT NEW.item_id BEGIN
+  UPDATE plans SET n_responsibilities = n_responsibilities - (OLD.status <> 'rejected') WHERE id = OLD.plan_id;
+  UPDATE items SET n_responsibilities = n_responsibilities - (OLD.status <> 'rejected') WHERE id = OLD.item_id;
+  UPDATE plans SET n_responsibilities = n_responsibilities + (NEW.status <> 'rejected') WHERE id = NEW.plan_id;
+  UPDATE items SET n_responsibilities = n_responsibilities + (NEW.status <> 'rejected') WHERE id = NEW.item_id;
+END;
+
+-- gaps (v_gaps: goals and items that name no responsible unit) from the counts, and an index of
+-- just the gaps in plan and document order
+CREATE INDEX items_gaps ON items(plan_id, start)
+  WHERE review = 0 AND n_responsibilities = 0 AND ((marker IS NOT NULL AND kind IN ('goal','task')) OR n_targets > 0);
+DROP VIEW v_gaps;
+CREATE VIEW v_gaps AS
+SELECT p.id AS plan_id, p.title AS plan, s.path AS heading, i.id AS item_id, i.kind, i.marker, substr(i.text, 1, 60) AS item
+FROM items i JOIN plans p ON p.id = i.plan_id LEFT JOIN sections s ON s.id = i.section_id
+WHERE i.review = 0 AND i.n_responsibilities = 0 AND ((i.marker IS NOT NULL AND i.kind IN ('goal','task')) OR i.n_targets > 0);
+
+DROP VIEW v_plans;
+CREATE VIEW v_plans AS
+SELECT p.id AS plan_id, p.title AS plan, p.region, p.province, p.division_code, p.subject, p.period_start, p.period_end, src.name AS source,
+       p.n_sections AS sections, p.n_items AS items, p.n_targets AS targets, p.n_responsibilities AS responsibilities
+FROM plans p JOIN sources src ON src.id = p.source_id;
+
+-- each heading's display labels, computed once when it is written (by the trigger below) rather
+-- than from the whole sections table by every query:
+--   markers      = the markers of its ancestors then its own: 三、（一）
+--   heading      = markers || title: 三、（一）儿童健康
+--   heading_path = every heading with its title: 三、优先发展领域和目标策略 / （一）儿童健康
+ALTER TABLE sections ADD COLUMN markers TEXT;
+ALTER TABLE sections ADD COLUMN heading TEXT;
+ALTER TABLE sections ADD COLUMN heading_path TEXT;
+WITH RECURSIVE h(id, markers, heading_path) AS (
+  SELECT s.id, s.marker, s.marker || s.title FROM sections s
+  WHERE s.parent_id IS NULL OR NOT EXISTS (SELECT 1 FROM sections p WHERE p.id = s.parent_id)
+  UNION ALL
+  SELECT s.id, h.markers || s.marker, h.heading_path || ' / ' || s.marker || s.title FROM sections s JOIN h ON s.parent_id = h.id
+)
+UPDATE sections SET markers = h.markers, heading = h.markers || sections.title, heading_path = h.heading_path FROM h WHERE h.id = sections.id;
+-- a section is written after its parent (the foreign key) and never updated
+CREATE TRIGGER sections_labels AFTER INSERT ON sections BEGIN
+  UPDATE sections SET
+    markers = coalesce((SELECT p.markers FROM sections p WHERE p.id = NEW.parent_id), '') || NEW.marker,
+    heading = coalesce((SELECT p.markers FROM sections p WHERE p.id = NEW.parent_id), '') || NEW.marker || NEW.title,
+    heading_path = coalesce((SELECT p.heading_path || ' / ' FROM sections p WHERE p.id = NEW.parent_id), '') || NEW.marker || NEW.title
+  WHERE id = NEW.id;
+END;
+`,
+  },
 ];

@@ -1,8 +1,11 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
-import { BatchError, PlandbError, defaultCorrectionsDir, defaultJobs, escapeControls, ingest, rebuild, textCacheDir, type BatchOptions, type BatchReport, type FileOutcome } from '../../index.js';
-import { loadRules } from '../../rules/index.js';
+import type cliProgress from 'cli-progress';
+import type { BatchOptions, BatchReport, FileOutcome } from '../../index.js';
+import { defaultCorrectionsDir } from '../../corrections/names.js';
+import { PlandbError, escapeControls } from '../../errors.js';
+import { defaultJobs } from '../../batch/pool.js';
+import { textCacheDir } from '../../batch/textcache.js';
 import type { Io } from '../output.js';
 import type { CliState } from '../index.js';
 
@@ -14,7 +17,10 @@ function parseJobs(v: string): number {
   return n;
 }
 
-function progress(io: Io, quiet: boolean): { opts: BatchOptions['onFile']; stop: () => void } {
+// the build side (pipeline, rules, readers) and the progress bar load when a build command runs
+const load = async () => ({ ...(await import('../../index.js')), cliProgress: (await import('cli-progress')).default });
+
+function progress(io: Io, quiet: boolean, bars: typeof cliProgress): { opts: BatchOptions['onFile']; stop: () => void } {
   let bar: cliProgress.SingleBar | null = null;
   const errors: string[] = [];
   const onFile = (o: FileOutcome, done: number, total: number) => {
@@ -22,7 +28,7 @@ function progress(io: Io, quiet: boolean): { opts: BatchOptions['onFile']; stop:
     if (quiet) return;
     if (io.isTTY) {
       if (!bar) {
-        bar = new cliProgress.SingleBar({ format: 'ingesting [{bar}] {value}/{total} {file}', stream: process.stderr, clearOnComplete: true, hideCursor: true }, cliProgress.Presets.shades_classic);
+        bar = new bars.SingleBar({ format: 'ingesting [{bar}] {value}/{total} {file}', stream: process.stderr, clearOnComplete: true, hideCursor: true }, bars.Presets.shades_classic);
         bar.start(total, 0, { file: '' });
       }
       bar.update(done, { file: path.basename(o.file) });
@@ -87,7 +93,8 @@ export function registerBuild(program: Command, state: CliState): void {
     .option('--no-cache', 'do not keep or read the text of PDF/Word/HTML files in cache/ beside the database')
     .option('-q, --quiet', 'no progress output')
     .action(async (o: { corpus: string; db: string; rules?: string; corrections?: string; quiet?: boolean; force?: boolean; jobs?: number; cache: boolean }) => {
-      const p = progress(state.io, !!o.quiet);
+      const { BatchError, cliProgress, rebuild } = await load();
+      const p = progress(state.io, !!o.quiet, cliProgress);
       const corrections = o.corrections ?? defaultCorrectionsDir(o.corpus);
       const textCache = o.cache ? textCacheDir(o.db) : undefined;
       const report = await rebuild(o.corpus, o.db, { rulesDir: o.rules, corrections, onFile: p.opts, force: o.force, jobs: o.jobs, textCache })
@@ -112,8 +119,9 @@ export function registerBuild(program: Command, state: CliState): void {
     .option('--no-cache', 'do not keep or read the text of PDF/Word/HTML files in cache/ beside the database')
     .option('-q, --quiet', 'no progress output')
     .action(async (files: string[], o: { db: string; rules?: string; corrections: string; quiet?: boolean; jobs?: number; cache: boolean }) => {
+      const { cliProgress, ingest, loadRules } = await load();
       const rules = loadRules(o.rules);
-      const p = progress(state.io, !!o.quiet);
+      const p = progress(state.io, !!o.quiet, cliProgress);
       const textCache = o.cache ? textCacheDir(o.db) : undefined;
       const report = await ingest(o.db, files, { rules, corrections: o.corrections, onFile: p.opts, jobs: o.jobs, textCache }).finally(p.stop);
       summary(report, o.db, state.io, 'Updated');

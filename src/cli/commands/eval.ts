@@ -1,10 +1,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { defaultCorrectionsDir } from '../../corrections/index.js';
+import { defaultCorrectionsDir } from '../../corrections/names.js';
 import { PlandbError } from '../../errors.js';
-import { evaluate, formatScore, type EvalFormat } from '../../eval/index.js';
-import { evaluateReviewed } from '../../eval/reviewed.js';
-import { loadRules } from '../../rules/index.js';
+import type { EvalFormat } from '../../eval/index.js';
 import type { CliState } from '../index.js';
 
 export function registerEval(program: Command, state: CliState): void {
@@ -21,6 +19,9 @@ export function registerEval(program: Command, state: CliState): void {
     .option('--json', 'print the report as JSON')
     .action(async (o: { gold?: string; reviewed?: boolean; corrections?: string; sources: string; format: EvalFormat; rules?: string; verbose?: boolean; json?: boolean }) => {
       if (!o.gold === !o.reviewed) throw new PlandbError('USAGE', 'give either --gold DIR or --reviewed');
+      const { evaluate, formatScore } = await import('../../eval/index.js');
+      const { evaluateReviewed } = await import('../../eval/reviewed.js');
+      const { loadRules } = await import('../../rules/index.js');
       const report = o.gold
         ? await evaluate(o.gold, o.sources, { format: o.format, rules: loadRules(o.rules) })
         : await evaluateReviewed(o.sources, o.corrections ?? defaultCorrectionsDir(o.sources), { rules: loadRules(o.rules) });

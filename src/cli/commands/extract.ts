@@ -1,8 +1,4 @@
 import type { Command } from 'commander';
-import { extractFile } from '../../index.js';
-import { toGoldJson } from '../../output.js';
-import { formatWarning } from '../../pipeline.js';
-import { loadRules } from '../../rules/index.js';
 import type { CliState } from '../index.js';
 
 export function registerExtract(program: Command, state: CliState): void {
@@ -13,6 +9,10 @@ export function registerExtract(program: Command, state: CliState): void {
     .option('--format <fmt>', 'json (the gold FORMAT.md shape, with provenance) or summary', 'json')
     .option('--rules <dir>', 'extraction rules folder')
     .action(async (file: string, o: { format: string; rules?: string }) => {
+      const { extractFile } = await import('../../index.js');
+      const { toGoldJson } = await import('../../output.js');
+      const { formatWarning } = await import('../../pipeline.js');
+      const { loadRules } = await import('../../rules/index.js');
       const doc = await extractFile(file, loadRules(o.rules));
       const j = toGoldJson(doc);
       if (o.format === 'json') state.io.out(JSON.stringify(j, null, 1));

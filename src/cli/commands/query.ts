@@ -1,50 +1,21 @@
 import type { Command } from 'commander';
-import {
-  ALIGN_COLUMNS,
-  COMPARE_COLUMNS,
-  INDICATOR_COLUMNS,
-  alignPlan,
-  catalogueCoverage,
-  listIndicators,
-  unmappedTargets,
-  GAP_COLUMNS,
-  GAP_SUMMARY_COLUMNS,
-  OUTLINE_COLUMNS,
-  PLAN_COLUMNS,
-  SEARCH_COLUMNS,
-  TARGET_COLUMNS,
-  UNIT_COLUMNS,
-  UNIT_ITEM_COLUMNS,
-  addOutputOptions,
-  compareIndicator,
-  emit,
-  exportAll,
-  findGaps,
-  findTargets,
-  gapSummary,
-  listPlans,
-  listUnits,
-  openQueryDb,
-  searchItems,
-  showPlan,
-  unitItems,
-  type OutputOptions,
-  type ResultSet,
-} from '../../query/index.js';
-import { DEFAULT_DB } from '../../query/format.js';
+import { DEFAULT_DB, addOutputOptions, emit, type OutputOptions, type ResultSet } from '../../query/format.js';
 import { PlandbError } from '../../errors.js';
-import { parseLimit } from '../../query/search.js';
-import { dbError, newerNote, unknownMigrations, type DB } from '../../store/db.js';
+import type { DB } from '../../store/read.js';
 import type { CliState } from '../index.js';
 
+// Each command loads its query module when it runs (`await import`), so that `plandb --help` and a
+// quick `plandb plans` do not load what other commands need (the extraction rules, jieba, ExcelJS).
+
 /** An SQLite error while reading becomes one line naming the database (and saying so when a newer plandb wrote it). */
-function queryDbError(e: unknown, db: DB, file: string): unknown {
+async function queryDbError(e: unknown, db: DB, file: string): Promise<unknown> {
+  const { newerNoteOf, readDbError, unknownMigrationsOf } = await import('../../store/read.js');
   const code = (e as { code?: unknown })?.code;
   if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return e;
-  const err = dbError(e, file);
+  const err = readDbError(e, file);
   if (!db.open) return err;
-  const unknown = unknownMigrations(db);
-  return unknown.length ? new PlandbError('DB', `${err.message} (the database was ${newerNote(db, unknown)}; upgrade plandb)`, file) : err;
+  const unknown = unknownMigrationsOf(db);
+  return unknown.length ? new PlandbError('DB', `${err.message} (the database was ${newerNoteOf(db, unknown)}; upgrade plandb)`, file) : err;
 }
 
 const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}`;
@@ -52,12 +23,13 @@ const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  ${l}`)
 /** Query and export commands: thin wrappers over src/query (one function per query, one output module). */
 export function registerQuery(program: Command, state: CliState): void {
   const run = async (o: OutputOptions, query: (db: DB) => ResultSet): Promise<void> => {
+    const { openQueryDb } = await import('../../query/common.js');
     const db = openQueryDb(o.db);
     let rs: ResultSet;
     try {
       rs = query(db);
     } catch (e) {
-      throw queryDbError(e, db, o.db);
+      throw await queryDbError(e, db, o.db);
     } finally {
       db.close();
     }
@@ -70,7 +42,10 @@ export function registerQuery(program: Command, state: CliState): void {
       .description('list the plans: id, title, region, subject, period and counts of sections, items, targets, responsibilities'),
   )
     .addHelpText('after', examples(['plandb plans', 'plandb plans --csv > plans.csv']))
-    .action((o: OutputOptions) => run(o, (db) => ({ columns: PLAN_COLUMNS, rows: listPlans(db), sheet: 'plans' })));
+    .action(async (o: OutputOptions) => {
+      const { PLAN_COLUMNS, listPlans } = await import('../../query/plans.js');
+      return run(o, (db) => ({ columns: PLAN_COLUMNS, rows: listPlans(db), sheet: 'plans' }));
+    });
 
   addOutputOptions(
     program
@@ -79,8 +54,9 @@ export function registerQuery(program: Command, state: CliState): void {
       .argument('<plan...>', 'plan id or an unambiguous part of its title (words separated by spaces must all match)'),
   )
     .addHelpText('after', examples(['plandb show 2', 'plandb show 昆山', 'plandb show "衢州 儿童" --xlsx outline.xlsx']))
-    .action((plan: string[], o: OutputOptions) =>
-      run(o, (db) => {
+    .action(async (plan: string[], o: OutputOptions) => {
+      const { OUTLINE_COLUMNS, showPlan } = await import('../../query/plans.js');
+      return run(o, (db) => {
         const r = showPlan(db, { plan: plan.join(' ') });
         const p = r.plan;
         return {
@@ -89,8 +65,8 @@ export function registerQuery(program: Command, state: CliState): void {
           sheet: 'outline',
           title: `${p.id} ${p.title}  [${[p.region, p.subject, p.period].filter(Boolean).join(' · ')}]  ${p.source}\n   ${p.sections} headings, ${p.items} items, ${p.targets} targets, ${p.responsibilities} responsibilities\n`,
         };
-      }),
-    );
+      });
+    });
 
   addOutputOptions(
     program
@@ -99,7 +75,10 @@ export function registerQuery(program: Command, state: CliState): void {
       .option('--plan <text>', 'only the units of this plan (id or part of the title)'),
   )
     .addHelpText('after', examples(['plandb units', 'plandb units --plan 昆山', 'plandb units --tsv']))
-    .action((o: OutputOptions & { plan?: string }) => run(o, (db) => ({ columns: UNIT_COLUMNS, rows: listUnits(db, { plan: o.plan }), sheet: 'units' })));
+    .action(async (o: OutputOptions & { plan?: string }) => {
+      const { UNIT_COLUMNS, listUnits } = await import('../../query/units.js');
+      return run(o, (db) => ({ columns: UNIT_COLUMNS, rows: listUnits(db, { plan: o.plan }), sheet: 'units' }));
+    });
 
   addOutputOptions(
     program
@@ -110,8 +89,9 @@ export function registerQuery(program: Command, state: CliState): void {
       .option('--role <role>', 'only this role: lead/牵头, support/配合 or responsible/责任'),
   )
     .addHelpText('after', examples(['plandb unit 卫健委', 'plandb unit 衢州市卫健委', 'plandb unit 市卫健委 --region 衢州 --role 责任', 'plandb unit 教育局 --xlsx 教育局.xlsx']))
-    .action((name: string[], o: OutputOptions & { role?: string; region?: string }) =>
-      run(o, (db) => {
+    .action(async (name: string[], o: OutputOptions & { role?: string; region?: string }) => {
+      const { UNIT_ITEM_COLUMNS, unitItems } = await import('../../query/units.js');
+      return run(o, (db) => {
         const r = unitItems(db, { name: name.join(''), role: o.role, region: o.region });
         const targets = r.rows.filter((x) => x.target_id !== null).length;
         const items = new Set(r.rows.map((x) => x.item_id)).size;
@@ -122,8 +102,8 @@ export function registerQuery(program: Command, state: CliState): void {
           sheet: r.unit.label,
           title: `${r.unit.label}${govs}${o.role ? ` [${o.role}]` : ''}: ${items} items, ${targets} targets`,
         };
-      }),
-    );
+      });
+    });
 
   addOutputOptions(
     program
@@ -138,13 +118,14 @@ export function registerQuery(program: Command, state: CliState): void {
       .option('--include-rejected', 'also list targets a reviewer rejected (plandb correct … reject)'),
   )
     .addHelpText('after', examples(['plandb targets --unit 市卫健委 --year 2025', 'plandb targets --plan 朔州 --kind goal --csv > 朔州.csv', 'plandb targets --indicator 死亡率 --json']))
-    .action((o: OutputOptions & { indicator?: string; plan?: string; unit?: string; region?: string; year?: string; kind?: string; includeRejected?: boolean }) =>
-      run(o, (db) => ({
+    .action(async (o: OutputOptions & { indicator?: string; plan?: string; unit?: string; region?: string; year?: string; kind?: string; includeRejected?: boolean }) => {
+      const { TARGET_COLUMNS, findTargets } = await import('../../query/targets.js');
+      return run(o, (db) => ({
         columns: TARGET_COLUMNS,
         rows: findTargets(db, { indicator: o.indicator, plan: o.plan, unit: o.unit, region: o.region, year: o.year, kind: o.kind, includeRejected: !!o.includeRejected }).rows,
         sheet: 'targets',
-      })),
-    );
+      }));
+    });
 
   addOutputOptions(
     program
@@ -156,8 +137,9 @@ export function registerQuery(program: Command, state: CliState): void {
       .option('--include-rejected', 'also list targets a reviewer rejected'),
   )
     .addHelpText('after', examples(['plandb compare 新生儿访视率', 'plandb compare H003', 'plandb compare "5 岁以下儿童死亡率" --xlsx 比较.xlsx']))
-    .action((words: string[], o: OutputOptions & { includeRejected?: boolean }) =>
-      run(o, (db) => {
+    .action(async (words: string[], o: OutputOptions & { includeRejected?: boolean }) => {
+      const { COMPARE_COLUMNS, compareIndicator } = await import('../../query/compare.js');
+      return run(o, (db) => {
         const indicator = words.join(' ');
         const c = compareIndicator(db, { indicator, includeRejected: !!o.includeRejected });
         const names = c.entry ? `${c.entry.id} ${c.entry.name} (${c.entry.domain}, ${c.entry.better} is better)` : indicator;
@@ -167,8 +149,8 @@ export function registerQuery(program: Command, state: CliState): void {
           sheet: 'compare',
           title: `${names}: ${new Set(c.rows.map((r) => r.target_id)).size} targets in ${c.plans} plans${c.groups.length > 1 ? `, written ${c.groups.length} ways` : ''}`,
         };
-      }),
-    );
+      });
+    });
 
   addOutputOptions(
     program
@@ -177,8 +159,9 @@ export function registerQuery(program: Command, state: CliState): void {
       .argument('<plan...>', 'plan id or an unambiguous part of its title'),
   )
     .addHelpText('after', examples(['plandb align 昆山', 'plandb align 3 --tsv']))
-    .action((plan: string[], o: OutputOptions) =>
-      run(o, (db) => {
+    .action(async (plan: string[], o: OutputOptions) => {
+      const { ALIGN_COLUMNS, alignPlan } = await import('../../query/compare.js');
+      return run(o, (db) => {
         const r = alignPlan(db, { plan: plan.join(' ') });
         const counts = ['stricter', 'equal', 'looser', 'missing', 'not comparable'].map((v) => `${r.rows.filter((x) => x.verdict === v).length} ${v}`).join(', ');
         return {
@@ -189,8 +172,8 @@ export function registerQuery(program: Command, state: CliState): void {
             ? `${r.plan.title} against ${r.parents.map((p) => p.title).join('; ')}: ${counts}`
             : `${r.plan.title}: no plan of a parent government (same subject, overlapping period) in the database`,
         };
-      }),
-    );
+      });
+    });
 
   addOutputOptions(
     program
@@ -200,16 +183,18 @@ export function registerQuery(program: Command, state: CliState): void {
       .option('--domain <domain>', 'only this domain: 健康, 教育, 福利, 家庭, 环境, 法律保护, 安全, 经济, 参与决策, 社会保障'),
   )
     .addHelpText('after', examples(['plandb indicators', 'plandb indicators --domain 健康', 'plandb indicators --unmapped --tsv']))
-    .action((o: OutputOptions & { unmapped?: boolean; domain?: string }) =>
-      run(o, (db) => {
+    .action(async (o: OutputOptions & { unmapped?: boolean; domain?: string }) => {
+      const { INDICATOR_COLUMNS, catalogueCoverage, listIndicators, unmappedTargets } = await import('../../query/compare.js');
+      const { TARGET_COLUMNS } = await import('../../query/targets.js');
+      return run(o, (db) => {
         const c = catalogueCoverage(db);
         const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(1)}%` : '–');
         const cover = `${c.mapped}/${c.targets} targets (${pct(c.mapped, c.targets)}) and ${c.tableMapped}/${c.tableRows} table rows (${pct(c.tableMapped, c.tableRows)}) map to the catalogue`;
         return o.unmapped
           ? { columns: TARGET_COLUMNS, rows: unmappedTargets(db), sheet: 'unmapped', title: cover }
           : { columns: INDICATOR_COLUMNS, rows: listIndicators(db, { domain: o.domain }), sheet: 'indicators', title: cover };
-      }),
-    );
+      });
+    });
 
   addOutputOptions(
     program
@@ -220,13 +205,14 @@ export function registerQuery(program: Command, state: CliState): void {
       .option('--summary', 'one line per plan with the number of gaps'),
   )
     .addHelpText('after', examples(['plandb gaps --summary', 'plandb gaps --kind 目标', 'plandb gaps --plan 昆山 --csv > 昆山-gaps.csv']))
-    .action((o: OutputOptions & { plan?: string; kind?: string; summary?: boolean }) =>
-      run(o, (db) =>
+    .action(async (o: OutputOptions & { plan?: string; kind?: string; summary?: boolean }) => {
+      const { GAP_COLUMNS, GAP_SUMMARY_COLUMNS, findGaps, gapSummary } = await import('../../query/gaps.js');
+      return run(o, (db) =>
         o.summary
           ? { columns: GAP_SUMMARY_COLUMNS, rows: gapSummary(db, { plan: o.plan, kind: o.kind }), sheet: 'gaps' }
           : { columns: GAP_COLUMNS, rows: findGaps(db, { plan: o.plan, kind: o.kind }), sheet: 'gaps' },
-      ),
-    );
+      );
+    });
 
   addOutputOptions(
     program
@@ -237,12 +223,13 @@ export function registerQuery(program: Command, state: CliState): void {
       .option('--limit <n>', 'at most this many items', '50'),
   )
     .addHelpText('after', examples(['plandb search 近视', 'plandb search 托育 服务 --plan 苏州', 'plandb search 心理健康 --csv > 心理健康.csv']))
-    .action((words: string[], o: OutputOptions & { plan?: string; limit: string }) =>
-      run(o, (db) => {
+    .action(async (words: string[], o: OutputOptions & { plan?: string; limit: string }) => {
+      const { SEARCH_COLUMNS, parseLimit, searchItems } = await import('../../query/search.js');
+      return run(o, (db) => {
         const r = searchItems(db, { query: words.join(' '), plan: o.plan, limit: parseLimit(o.limit) });
         return { columns: SEARCH_COLUMNS, rows: r.rows, sheet: 'search' };
-      }),
-    );
+      });
+    });
 
   program
     .command('export')
@@ -251,10 +238,12 @@ export function registerQuery(program: Command, state: CliState): void {
     .option('--db <file>', 'plan database (opened read-only)', DEFAULT_DB)
     .addHelpText('after', examples(['plandb export --out export/']))
     .action(async (o: { out: string; db: string }) => {
+      const { openQueryDb } = await import('../../query/common.js');
+      const { exportAll } = await import('../../query/export.js');
       const db = openQueryDb(o.db);
       try {
-        const r = await exportAll(db, { out: o.out }).catch((e: unknown) => {
-          throw queryDbError(e, db, o.db);
+        const r = await exportAll(db, { out: o.out }).catch(async (e: unknown) => {
+          throw await queryDbError(e, db, o.db);
         });
         for (const t of r.tables) state.io.out(`${t.csv}  ${t.rows} rows${t.type === 'view' ? ' (view)' : ''}`);
         state.io.out(`${r.workbook}  ${r.tables.length} sheets`);

@@ -2,35 +2,27 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import {
-  OPS,
-  RESPONSIBILITY_FIELDS,
-  ROLES,
-  STATUSES,
-  TARGET_FIELDS,
-  TARGET_KINDS,
-  correctPlan,
-  correctionsFileFor,
-  defaultCorrectionsDir,
-  loadCorrections,
-  planGold,
-  reviewPlan,
-  type FactKind,
-  type FieldValues,
-  type ReviewFact,
-  type Verdict,
-} from '../../index.js';
+import type { FactKind, FieldValues, ReviewFact, Verdict } from '../../index.js';
+import { OPS, RESPONSIBILITY_FIELD_NAMES as RESPONSIBILITY_FIELDS, ROLES, STATUSES, TARGET_FIELD_NAMES as TARGET_FIELDS, TARGET_KINDS, defaultCorrectionsDir } from '../../corrections/names.js';
 import { PlandbError } from '../../errors.js';
-import { formatTarget, resolvePlan } from '../../query/common.js';
+import { formatTarget } from '../../query/target-text.js';
 import { DEFAULT_DB } from '../../query/format.js';
-import { loadRules } from '../../rules/index.js';
-import { openDb, type DB } from '../../store/db.js';
+import type { DB } from '../../store/db.js';
 import type { CliState } from '../index.js';
+
+/** What the commands run on: the corrections library, the database and the rules, loaded when a command runs. */
+const lib = async () => ({
+  ...(await import('../../corrections/index.js')),
+  ...(await import('../../store/db.js')),
+  ...(await import('../../query/common.js')),
+  ...(await import('../../rules/index.js')),
+});
 
 const DEFAULT_CORRECTIONS = defaultCorrectionsDir('corpus');
 const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}`;
 
-function withDb<T>(file: string, readonly: boolean, fn: (db: DB) => T): T {
+async function withDb<T>(file: string, readonly: boolean, fn: (db: DB) => T): Promise<T> {
+  const { openDb } = await lib();
   const db = openDb(file, { readonly });
   try {
     return fn(db);
@@ -132,9 +124,10 @@ export function registerReview(program: Command, state: CliState): void {
       'after',
       examples(['plandb review 1', 'plandb review 昆山 --status extracted', 'plandb correct 1 reject T12   (then: plandb review 1 --status rejected)']),
     )
-    .action((plan: string[], o: { db: string; status?: string; targets?: boolean; responsibilities?: boolean; json?: boolean }) => {
+    .action(async (plan: string[], o: { db: string; status?: string; targets?: boolean; responsibilities?: boolean; json?: boolean }) => {
       if (o.status && !(STATUSES as readonly string[]).includes(o.status)) throw new PlandbError('USAGE', `--status must be one of ${STATUSES.join(', ')}`);
-      const r = withDb(o.db, true, (db) => reviewPlan(db, resolvePlan(db, plan.join(' ')).id));
+      const { reviewPlan, resolvePlan } = await lib();
+      const r = await withDb(o.db, true, (db) => reviewPlan(db, resolvePlan(db, plan.join(' ')).id));
       const facts = r.facts.filter(
         (f) => (!o.status || f.status === o.status) && (!o.targets || f.fact === 'target') && (!o.responsibilities || f.fact === 'responsibility'),
       );
@@ -187,14 +180,16 @@ ${examples([
 ])}`,
     )
     .action(async (planText: string, action: string, args: string[], o: DbOpts & { quote?: string; occurrence?: string; rest?: boolean; note?: string }) => {
-      const planId = withDb(o.db, true, (db) => resolvePlan(db, planText).id);
+      const { correctionsFileFor, loadRules, resolvePlan, reviewPlan } = await lib();
+      const { correctPlan } = await import('../../index.js');
+      const planId = await withDb(o.db, true, (db) => resolvePlan(db, planText).id);
       const note = o.note;
       const verdicts: Verdict[] = [];
       if (action === 'confirm' || action === 'reject') {
         const refs = [...args];
         if (o.rest) {
           if (action !== 'confirm') throw new PlandbError('USAGE', '--rest goes with confirm');
-          const r = withDb(o.db, true, (db) => reviewPlan(db, planId));
+          const r = await withDb(o.db, true, (db) => reviewPlan(db, planId));
           refs.push(...r.facts.filter((f) => f.status === 'extracted' && !refs.includes(f.ref)).map((f) => f.ref));
           if (!refs.length) io.out('nothing left to confirm');
         } else if (!refs.length) throw new PlandbError('USAGE', `${action}: give fact refs (T3 R5, see plandb review ${planId})`);
@@ -244,10 +239,11 @@ ${examples([
     .option('--db <file>', 'plan database (for plan ids and stale decisions found at the last build)', DEFAULT_DB)
     .option('--stale', 'only decisions that did not apply at the last build (exit code 1 if any)')
     .option('--json', 'print as JSON')
-    .action((o: { corrections: string; db: string; stale?: boolean; json?: boolean }) => {
+    .action(async (o: { corrections: string; db: string; stale?: boolean; json?: boolean }) => {
+      const { loadCorrections } = await lib();
       const set = loadCorrections(o.corrections);
       const inDb = existsSync(o.db)
-        ? withDb(o.db, true, (db) => ({
+        ? await withDb(o.db, true, (db) => ({
             plans: new Map((db.prepare('SELECT plan_key, id FROM plans').all() as Array<{ plan_key: string; id: number }>).map((r) => [r.plan_key, r.id])),
             notes: db
               .prepare('SELECT p.plan_key, n.correction_id AS correction, n.action, n.fact, n.quote, n.occurrence, n.kind, n.reason FROM review_notes n JOIN plans p ON p.id = n.plan_id ORDER BY p.id, n.correction_id')
@@ -298,8 +294,9 @@ ${examples([
     .option('-o, --out <file>', 'write to a file instead of stdout')
     .option('--allow-unreviewed', 'include facts not yet reviewed, as extracted')
     .addHelpText('after', examples(['plandb gold 1 -o gold/000.json', 'node tests/fixtures/reference-score.mjs tests/gold/000_b494f9743fcea215.json gold/000.json']))
-    .action((plan: string[], o: { db: string; out?: string; allowUnreviewed?: boolean }) => {
-      const gold = withDb(o.db, true, (db) => planGold(db, resolvePlan(db, plan.join(' ')).id, { allowUnreviewed: !!o.allowUnreviewed }));
+    .action(async (plan: string[], o: { db: string; out?: string; allowUnreviewed?: boolean }) => {
+      const { planGold, resolvePlan } = await lib();
+      const gold = await withDb(o.db, true, (db) => planGold(db, resolvePlan(db, plan.join(' ')).id, { allowUnreviewed: !!o.allowUnreviewed }));
       const json = JSON.stringify(gold, null, 1);
       if (!o.out) return io.out(json);
       mkdirSync(path.dirname(path.resolve(o.out)), { recursive: true });
