@@ -6,6 +6,7 @@ import { defaultJobs, openPool } from './batch/pool.js';
 import { prepareFile, type ErrorData, type Prepared, type PrepareContext } from './batch/prepare.js';
 import { pruneOrphans, rebuildDelta, recordSuperseded, removeSources, type RebuildMode } from './batch/incremental.js';
 import { TextCache } from './batch/textcache.js';
+import { TokenCache } from './batch/tokencache.js';
 import { PlandbError, errorLine, isEnvironmental, type ErrorCode } from './errors.js';
 import { DEFAULT_LIMITS, FileBudget, checkRegular, fsError, ingestFile, type Limits } from './ingest/index.js';
 import {
@@ -38,7 +39,7 @@ export * from './corrections/index.js';
 export { loadRules, type Rules } from './rules/index.js';
 export { toGoldJson } from './output.js';
 export { openDb, counts, type DB } from './store/db.js';
-export { textCacheDir } from './batch/textcache.js';
+export { textCacheDir, tokenCacheDir } from './batch/textcache.js';
 export { defaultJobs } from './batch/pool.js';
 export type { RebuildMode } from './batch/incremental.js';
 
@@ -157,6 +158,8 @@ export interface BatchOptions {
   concurrency?: number;
   /** folder where the text of PDF, Word and HTML files is kept by content hash (default: no cache) */
   textCache?: string;
+  /** folder where items' full-text tokens are kept by document and jieba dictionary (default: no cache) */
+  tokenCache?: string;
   /** rebuild: extract every file into a new database, reading no cache (entries are still written) */
   force?: boolean;
   /** what one file may cost (defaults: DEFAULT_LIMITS) */
@@ -193,12 +196,13 @@ export async function ingestInto(db: DB, inputs: Array<string | InputEntry>, opt
   const dbFile = dbFileOf(db);
   const ctx: PrepareContext = { rules, corrections, limits: opts.limits };
   if (opts.textCache) ctx.store = new TextCache(opts.textCache, !opts.force);
+  if (opts.tokenCache) ctx.tokens = new TokenCache(opts.tokenCache, !opts.force);
   const toPrepare = entries.filter((e) => !e.skip).length;
   const jobs = Math.max(1, Math.min(opts.jobs ?? opts.concurrency ?? defaultJobs(), toPrepare));
   // workers load rules by folder: a rule set changed in memory is prepared here
   const pool =
     jobs > 1 && rules === loadRules(rules.dir)
-      ? await openPool(jobs, { rulesDir: rules.dir, corrections, cacheDir: opts.textCache ?? null, readCache: !opts.force, limits: opts.limits })
+      ? await openPool(jobs, { rulesDir: rules.dir, corrections, cacheDir: opts.textCache ?? null, tokenDir: opts.tokenCache ?? null, readCache: !opts.force, limits: opts.limits })
       : null;
   const prepare = (file: string): Promise<{ prepared?: Prepared; error?: unknown }> =>
     pool

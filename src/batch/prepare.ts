@@ -8,12 +8,16 @@ import { FileBudget, ingestFile, type Limits, type TextStore } from '../ingest/i
 import { formatWarning, processText, requirePlans, type ReviewNote } from '../pipeline.js';
 import type { Rules } from '../rules/index.js';
 import { docRows, type DocRows } from '../store/rows.js';
+import { jiebaDictKey, unitModel } from '../extract/units.js';
 import { correctionsKey, extractKey } from './keys.js';
+import type { TokenCache } from './tokencache.js';
 
 export interface PrepareContext {
   rules: Rules;
   corrections: CorrectionSet;
   store?: TextStore;
+  /** full-text tokens of items already cut (by normalized text and jieba dictionary) */
+  tokens?: TokenCache;
   limits?: Partial<Limits>;
 }
 
@@ -31,7 +35,10 @@ export async function prepareFile(file: string, ctx: PrepareContext): Promise<Pr
   doc.fileSha256 = src.sha256;
   doc.fileStat = src.stat;
   const reviewed = applyCorrections(doc, ctx.corrections);
-  const rows = docRows(reviewed, ctx.rules);
+  const units = unitModel(ctx.rules);
+  const cached = ctx.tokens?.forDocument(doc.contentHash, jiebaDictKey(ctx.rules), (t) => units.cut(t));
+  const rows = docRows(reviewed, ctx.rules, cached?.tokenize);
+  cached?.save();
   rows.extractKey = extractKey(ctx.rules);
   rows.correctionsKey = correctionsKey(ctx.corrections, rows.plans.map((p) => p.key));
   const warnings = [...rows.duplicates.map((t) => `plan '${t}' appears more than once in the file; the first copy was stored`), ...doc.warnings.map((w) => formatWarning(doc, w))];

@@ -48,3 +48,8 @@ export class TextCache {
 export function textCacheDir(dbFile: string): string {
   return path.join(path.dirname(path.resolve(dbFile)), 'cache', 'text');
 }
+
+/** The token cache (tokencache.ts) that belongs to a database: `cache/tokens` beside it. */
+export function tokenCacheDir(dbFile: string): string {
+  return path.join(path.dirname(path.resolve(dbFile)), 'cache', 'tokens');
+}

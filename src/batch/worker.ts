@@ -4,12 +4,14 @@ import type { CorrectionSet } from '../corrections/index.js';
 import { loadRules } from '../rules/index.js';
 import { errorData, prepareFile, type PrepareContext, type PrepareResult } from './prepare.js';
 import { TextCache } from './textcache.js';
+import { TokenCache } from './tokencache.js';
 
 /** What every task of a pool shares (sent once, as the pool's workerData). */
 export interface PoolData {
   rulesDir: string;
   corrections: CorrectionSet;
   cacheDir: string | null;
+  tokenDir: string | null;
   readCache: boolean;
   limits?: PrepareContext['limits'];
 }
@@ -21,6 +23,7 @@ function context(): PrepareContext {
   const d = workerData as PoolData;
   ctx = { rules: loadRules(d.rulesDir), corrections: d.corrections, limits: d.limits };
   if (d.cacheDir) ctx.store = new TextCache(d.cacheDir, d.readCache);
+  if (d.tokenDir) ctx.tokens = new TokenCache(d.tokenDir, d.readCache);
   return ctx;
 }
 

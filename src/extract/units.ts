@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import nodejieba from 'nodejieba';
@@ -14,6 +16,8 @@ export interface UnitModel {
 }
 
 let jiebaLoaded = false;
+/** sha256 of the user dictionary jieba loaded (a process loads one: the first rules' words) */
+let jiebaDict: string | null = null;
 
 /**
  * jieba's dictionary takes about a second to load: once per process, with our user dictionary of
@@ -34,6 +38,8 @@ function loadJieba(rules: Rules): void {
   for (const w of ['团市委', '团县委', '团区委', '市委', '县委', '区委', '市政府', '县政府', '区政府', '妇儿工委', '妇儿工委办', '各区镇', '各乡镇', '各级政府']) words.add(w);
   const own = readJiebaDict(rules.jiebaDict);
   const dict = [...[...words].filter((w) => !/\s/.test(w)).map((w) => `${w} 100000 nt`), ...own].join('\n') + '\n';
+  const nodejiebaVersion = (createRequire(import.meta.url)('nodejieba/package.json') as { version: string }).version;
+  jiebaDict = createHash('sha256').update(`${nodejiebaVersion}\n${dict}`).digest('hex');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'plandb-jieba-'));
   try {
     const file = path.join(dir, 'user.dict.txt');
@@ -49,6 +55,15 @@ function loadJieba(rules: Rules): void {
     rmSync(dir, { recursive: true, force: true });
   }
   jiebaLoaded = true;
+}
+
+/**
+ * What jieba's cuts depend on: its version and the user dictionary this process loaded (unit names
+ * and the rules' own words). Equal keys, equal cuts: the key of the token cache (batch/tokencache.ts).
+ */
+export function jiebaDictKey(rules: Rules): string {
+  loadJieba(rules);
+  return jiebaDict!;
 }
 
 const cache = new WeakMap<Rules, UnitModel>();

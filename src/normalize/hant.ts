@@ -20,15 +20,22 @@ function toSimplified(ch: string): string {
 }
 
 /** Characters that exist only in Traditional writing and are common in plans. */
-const HANT_MARKERS = /[兒發規劃區縣為與會這個們標項實資機構權護會務體育醫療衛級幣數據國際關於對應視鄉鎮業組織產財農環貧際廣東]/gu;
-const HAN = /\p{Script=Han}/gu;
+const NOT_HANT_MARKERS = /[^兒發規劃區縣為與會這個們標項實資機構權護會務體育醫療衛級幣數據國際關於對應視鄉鎮業組織產財農環貧際廣東]+/gu;
+const NOT_HAN = /\P{Script=Han}+/gu;
+const HIGH_SURROGATE = /[\uD800-\uDBFF]/g;
+
+/** Code points left in `s` after removing the runs `not` matches (counted without an array of matches). */
+function countKept(s: string, not: RegExp): number {
+  const kept = s.replace(not, '');
+  return kept.length - (kept.match(HIGH_SURROGATE)?.length ?? 0);
+}
 
 /** True when at least 3 % of the Han characters are Traditional-only markers. */
 export function isTraditional(text: string): boolean {
   const sample = text.length > 20000 ? text.slice(0, 20000) : text;
-  const han = sample.match(HAN)?.length ?? 0;
+  const han = countKept(sample, NOT_HAN);
   if (han < 20) return false;
-  const hant = sample.match(HANT_MARKERS)?.length ?? 0;
+  const hant = countKept(sample, NOT_HANT_MARKERS);
   return hant / han >= 0.03;
 }
 

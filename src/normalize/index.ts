@@ -22,6 +22,8 @@ const FULLWIDTH: Record<string, string> = { '％': '%', '﹪': '%', '\u3000': ' 
 
 function foldChar(c: string): string {
   const code = c.charCodeAt(0);
+  // most characters fold to themselves: only full-width forms, the ideographic space, a no-break space and ﹪ change
+  if (code < 0xff00 && code !== 0x3000 && code !== 0xa0 && code !== 0xfe6a) return c;
   if (code >= 0xff10 && code <= 0xff19) return String.fromCharCode(code - 0xfee0); // ０-９
   if ((code >= 0xff21 && code <= 0xff3a) || (code >= 0xff41 && code <= 0xff5a)) return String.fromCharCode(code - 0xfee0); // Ａ-ｚ
   return FULLWIDTH[c] ?? c;
@@ -102,6 +104,8 @@ function cleanLine(src: string, start: number, rules: Rules, hant = false): Line
     chars.push(fold(src[i]!));
     offs.push(start + i);
   }
+  // a line without spaces or tabs (most of them) is done
+  if (!chars.includes(' ') && !chars.includes('\t')) return { chars, src: offs, end: start + src.length };
   // 2. spaces: keep a leading tab (table cell lines) and tabs between cells; drop other
   // spaces unless they separate two ASCII words
   const outC: string[] = [];
@@ -166,7 +170,12 @@ const MIN_JOIN_LENGTH = 16;
  */
 const WINDOW = 256;
 
-const isWs = (c: string): boolean => c.trim() === '';
+/** What String.prototype.trim strips; CJK and ASCII letters answered without calling it. */
+const isWs = (c: string): boolean => {
+  const k = c.charCodeAt(0);
+  if ((k > 0x20 && k < 0x7f) || (k > 0x3000 && k !== 0xfeff)) return false;
+  return c.trim() === '';
+};
 
 /** What the join rules need to know about the paragraph built so far, kept up to date in O(1) per character. */
 class Paragraph {

@@ -158,12 +158,19 @@ export interface DocRows {
 
 /** Tokens for the full-text index: jieba words joined by spaces, so FTS5's unicode61 tokenizer can index Chinese. */
 export function ftsTokens(text: string, rules: Rules): string {
-  return unitModel(rules)
-    .cut(text)
+  return tokensOfPieces(unitModel(rules).cut(text));
+}
+
+/** The index's tokens from jieba's pieces of a text: punctuation and spaces dropped. */
+export function tokensOfPieces(pieces: readonly string[]): string {
+  return pieces
     .map((w) => w.trim())
     .filter((w) => w && !/^[\p{P}\s]+$/u.test(w))
     .join(' ');
 }
+
+/** Makes an item's full-text tokens from its text and its span in the normalized text (a cache may answer by span). */
+export type Tokenizer = (text: string, start: number, end: number) => string;
 
 /** Index of the plan a warning sits in (by its span), or null for a whole-file warning. */
 export function warningPlan(doc: DocResult, w: Warning): number | null {
@@ -173,7 +180,7 @@ export function warningPlan(doc: DocResult, w: Warning): number | null {
 }
 
 /** The rows of one extracted (and reviewed) document. Pure: same document and rules, same rows. */
-export function docRows(doc: DocResult, rules: Rules): DocRows {
+export function docRows(doc: DocResult, rules: Rules, tokenize: Tokenizer = (text) => ftsTokens(text, rules)): DocRows {
   const units = unitModel(rules);
   const duplicates: string[] = [];
   const seen = new Set<string>();
@@ -232,7 +239,7 @@ export function docRows(doc: DocResult, rules: Rules): DocRows {
         start: it.start,
         end: it.end,
         page: pageOf(doc, it.start),
-        tokens: ftsTokens(it.text, rules),
+        tokens: tokenize(it.text, it.start, it.end),
       })),
       notes: (doc.reviewNotes ?? [])
         .filter((n) => n.planKey === key)

@@ -5,7 +5,7 @@ import type { BatchOptions, BatchReport, FileOutcome } from '../../index.js';
 import { defaultCorrectionsDir } from '../../corrections/names.js';
 import { PlandbError, escapeControls } from '../../errors.js';
 import { defaultJobs } from '../../batch/pool.js';
-import { textCacheDir } from '../../batch/textcache.js';
+import { textCacheDir, tokenCacheDir } from '../../batch/textcache.js';
 import type { Io } from '../output.js';
 import type { CliState } from '../index.js';
 
@@ -80,6 +80,12 @@ export function summary(report: BatchReport, dbFile: string, io: Io, verb: strin
   io.out(`  or: sqlite3 ${dbFile} "SELECT unit, plan, indicator, op, value, value_unit FROM v_unit_targets WHERE body = '卫健委'"`);
 }
 
+const CACHE_HELP = "do not keep or read cache/ beside the database (the text of PDF/Word/HTML files; items' full-text tokens)";
+
+/** The caches beside the database, unless --no-cache. */
+const caches = (o: { db: string; cache: boolean }): Pick<BatchOptions, 'textCache' | 'tokenCache'> =>
+  o.cache ? { textCache: textCacheDir(o.db), tokenCache: tokenCacheDir(o.db) } : {};
+
 export function registerBuild(program: Command, state: CliState): void {
   program
     .command('rebuild')
@@ -90,14 +96,13 @@ export function registerBuild(program: Command, state: CliState): void {
     .option('--corrections <dir>', 'review decisions applied after extraction (default: corrections/ beside the corpus folder)')
     .option('--force', 'extract every file again into a new database, reading no cache (default: only files, rules or decisions that changed)')
     .option('-j, --jobs <n>', `worker threads reading and extracting files (default: one per core, ${defaultJobs()} here)`, parseJobs)
-    .option('--no-cache', 'do not keep or read the text of PDF/Word/HTML files in cache/ beside the database')
+    .option('--no-cache', CACHE_HELP)
     .option('-q, --quiet', 'no progress output')
     .action(async (o: { corpus: string; db: string; rules?: string; corrections?: string; quiet?: boolean; force?: boolean; jobs?: number; cache: boolean }) => {
       const { BatchError, cliProgress, rebuild } = await load();
       const p = progress(state.io, !!o.quiet, cliProgress);
       const corrections = o.corrections ?? defaultCorrectionsDir(o.corpus);
-      const textCache = o.cache ? textCacheDir(o.db) : undefined;
-      const report = await rebuild(o.corpus, o.db, { rulesDir: o.rules, corrections, onFile: p.opts, force: o.force, jobs: o.jobs, textCache })
+      const report = await rebuild(o.corpus, o.db, { rulesDir: o.rules, corrections, onFile: p.opts, force: o.force, jobs: o.jobs, ...caches(o) })
         .catch((e: unknown) => {
           // the old database was kept: show why each file failed, then the reason
           if (e instanceof BatchError) fileLines(e.report, state.io, false);
@@ -116,14 +121,13 @@ export function registerBuild(program: Command, state: CliState): void {
     .option('--rules <dir>', 'extraction rules folder')
     .option('--corrections <dir>', 'review decisions applied after extraction', defaultCorrectionsDir('corpus'))
     .option('-j, --jobs <n>', `worker threads reading and extracting files (default: one per core, ${defaultJobs()} here)`, parseJobs)
-    .option('--no-cache', 'do not keep or read the text of PDF/Word/HTML files in cache/ beside the database')
+    .option('--no-cache', CACHE_HELP)
     .option('-q, --quiet', 'no progress output')
     .action(async (files: string[], o: { db: string; rules?: string; corrections: string; quiet?: boolean; jobs?: number; cache: boolean }) => {
       const { cliProgress, ingest, loadRules } = await load();
       const rules = loadRules(o.rules);
       const p = progress(state.io, !!o.quiet, cliProgress);
-      const textCache = o.cache ? textCacheDir(o.db) : undefined;
-      const report = await ingest(o.db, files, { rules, corrections: o.corrections, onFile: p.opts, jobs: o.jobs, textCache }).finally(p.stop);
+      const report = await ingest(o.db, files, { rules, corrections: o.corrections, onFile: p.opts, jobs: o.jobs, ...caches(o) }).finally(p.stop);
       summary(report, o.db, state.io, 'Updated');
       if (report.aborted) state.io.err(`plandb: ingest stopped: ${report.aborted}`);
       state.exitCode = report.failed ? 1 : 0;
