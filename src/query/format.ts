@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { PlandbError } from '../errors.js';
 import { displayWidth, truncate } from './width.js';
+import { TABLE_PAGE, pageFooter, parseCount, type Page } from './paging.js';
 
 export { displayWidth, truncate };
 
@@ -35,6 +36,9 @@ export interface ResultSet {
   title?: string;
   /** sheet name in XLSX */
   sheet?: string;
+  /** when the rows are one page of a listing: the number of rows in all and where the page starts */
+  total?: number;
+  offset?: number;
 }
 
 export interface OutputOptions {
@@ -44,6 +48,10 @@ export interface OutputOptions {
   tsv?: boolean;
   xlsx?: string;
   wide?: boolean;
+  /** paging (commander keeps them as given: strings) */
+  limit?: string;
+  offset?: string;
+  all?: boolean;
 }
 
 export const DEFAULT_DB = 'out/plans.db';
@@ -57,7 +65,23 @@ export function addOutputOptions(cmd: Command): Command {
     .option('--csv', 'print rows as CSV for Excel (UTF-8 with BOM, RFC 4180); redirect to a file')
     .option('--tsv', 'print rows tab-separated, to paste into Excel or a spreadsheet (no BOM; tabs and line breaks in cells become spaces)')
     .option('--xlsx <file>', 'write rows to an Excel workbook')
-    .option('--wide', 'table: do not cut long cells');
+    .option('--wide', 'table: do not cut long cells')
+    .option('--limit <n>', `at most n rows (the table shows ${TABLE_PAGE} unless --all; --json, --csv, --tsv and --xlsx give every row unless --limit)`)
+    .option('--offset <n>', 'skip the first n rows (the next page: --offset 100)')
+    .option('--all', 'table: every row, not one page');
+}
+
+/**
+ * The page a command reads: the table shows `table` rows (a page) unless --all or --limit; data
+ * outputs (--json, --csv, --tsv, --xlsx) give `data` rows (every row unless --limit).
+ */
+export function pageFor(o: Pick<OutputOptions, 'limit' | 'offset' | 'all' | 'json' | 'csv' | 'tsv' | 'xlsx'>, defaults: { table?: number; data?: number } = {}): Page {
+  const limit = parseCount(o.limit, '--limit', 1);
+  const offset = parseCount(o.offset, '--offset') ?? 0;
+  if (o.all && limit !== undefined) throw new PlandbError('USAGE', 'choose one of --all, --limit');
+  const dataMode = !!(o.json || o.csv || o.tsv || o.xlsx);
+  if (o.all) return { offset };
+  return { limit: limit ?? (dataMode ? defaults.data : (defaults.table ?? TABLE_PAGE)), offset };
 }
 
 export const dataColumns = (cols: Column[]) => cols.filter((c) => c.only !== 'table');
@@ -105,8 +129,9 @@ export function formatTable(rs: ResultSet, opts: { wide?: boolean } = {}): strin
   const aligns = cols.map((c) => c.align ?? 'left');
   const out: string[] = [];
   if (rs.title) out.push(rs.title);
+  const footer = rs.total === undefined ? `(${rows.length} row${rows.length === 1 ? '' : 's'})` : pageFooter({ shown: rows.length, offset: rs.offset ?? 0, total: rs.total });
   if (!rows.length) {
-    out.push('(no rows)');
+    out.push(rs.total ? footer : '(no rows)');
     return out.join('\n');
   }
   out.push(headers.map((h, j) => padTo(h, displayWidth(h), widths[j]!, aligns[j]!)).join('  ').trimEnd(), widths.map((w) => '─'.repeat(w)).join('  '));
@@ -115,7 +140,7 @@ export function formatTable(rs: ResultSet, opts: { wide?: boolean } = {}): strin
     for (let j = 0; j < n; j++) line[j] = padTo(cells[i * n + j]!, cellWidths[i * n + j]!, widths[j]!, aligns[j]!);
     out.push(line.join('  ').trimEnd());
   }
-  out.push(`(${rows.length} row${rows.length === 1 ? '' : 's'})`);
+  out.push(footer);
   return out.join('\n');
 }
 
@@ -184,7 +209,8 @@ export async function emit(io: Out, rs: ResultSet, o: Omit<OutputOptions, 'db'>,
   if (o.xlsx) {
     const { writeXlsx } = await import('./xlsx.js');
     await writeXlsx(o.xlsx, [{ name: sheet, rs }]);
-    io.err(`wrote ${rs.rows.length} row${rs.rows.length === 1 ? '' : 's'} to ${o.xlsx}`);
+    const of = rs.total !== undefined && rs.total > rs.rows.length ? ` (of ${rs.total})` : '';
+    io.err(`wrote ${rs.rows.length} row${rs.rows.length === 1 ? '' : 's'}${of} to ${o.xlsx}`);
   } else if (o.json) io.out(formatJson(rs));
   // io.out adds "\n": end the text with "\r" so every record ends in CRLF
   else if (o.csv) io.out(formatCsv(rs).replace(/\n$/, ''));

@@ -18,3 +18,17 @@ export function intParam(v: string | undefined, what: string, min: number, max: 
   if (!/^\d+$/.test(t) || Number(t) < min || Number(t) > max) throw new HttpError(400, 'BAD_REQUEST', `${what} must be a whole number from ${min} to ${max} (got '${t}')`);
   return Number(t);
 }
+
+/** Rows per page of a web listing unless ?size= says otherwise (at most MAX_WEB_PAGE). */
+export const WEB_PAGE = 500;
+export const MAX_WEB_PAGE = 5000;
+
+/**
+ * The page of a listing a request asks for: ?offset= (or ?<prefix>offset= for a page's second
+ * table) and ?size=; ?all=1 asks for every row (a download: the CSV, XLSX or JSON of a whole listing).
+ */
+export function pageParam(query: Record<string, string | undefined>, prefix = ''): { limit?: number; offset: number } {
+  const offset = intParam(query[`${prefix}offset`], `${prefix}offset`, 0, 1_000_000_000) ?? 0;
+  if (query.all === '1' || query.all === 'true') return { offset };
+  return { limit: intParam(query.size, 'size', 1, MAX_WEB_PAGE) ?? WEB_PAGE, offset };
+}

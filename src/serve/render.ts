@@ -20,6 +20,8 @@ export interface Table {
   /** extra class per row (review status) */
   rowClass?: (row: Row) => string;
   caption?: string;
+  /** a listing shown a page at a time (rs.total and rs.offset set): the URL parameter of its offset (default 'offset') */
+  pageParam?: string;
 }
 
 export interface Page {
@@ -72,19 +74,47 @@ export function tableHtml(t: Table, opts: { limit?: number; rows?: Row[] } = {})
   return `<table class="rows">${t.caption ? `<caption>${esc(t.caption)}</caption>` : ''}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>${more}`;
 }
 
-/** Links to the table's CSV and XLSX and the page's JSON twin, keeping the page's filters. */
-export function downloadsHtml(req: RequestInfo, table: string, count: number): string {
-  const q = new URLSearchParams(req.search);
-  q.set('table', table);
-  const qs = `?${q.toString()}`;
-  return `<p class="downloads">${count} row${count === 1 ? '' : 's'} · <a href="${esc(req.path)}.csv${esc(qs)}" download>CSV</a> · <a href="${esc(req.path)}.xlsx${esc(req.search)}" download>XLSX</a> · <a href="${esc(req.path)}.json${esc(req.search)}">JSON</a></p>`;
+const withParams = (search: string, set: Record<string, string | null>): string => {
+  const q = new URLSearchParams(search);
+  for (const [k, v] of Object.entries(set)) {
+    if (v === null) q.delete(k);
+    else q.set(k, v);
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+};
+
+/**
+ * Links to the table's CSV and XLSX and the page's JSON twin, keeping the page's filters; for a
+ * listing shown a page at a time, which rows these are, links to the previous and next pages and a
+ * CSV of every row.
+ */
+export function downloadsHtml(req: RequestInfo, table: string, count: number, paged?: { offset: number; total: number; param: string }): string {
+  const qs = withParams(req.search, { table });
+  const links = `<a href="${esc(req.path)}.csv${esc(qs)}" download>CSV</a> · <a href="${esc(req.path)}.xlsx${esc(req.search)}" download>XLSX</a> · <a href="${esc(req.path)}.json${esc(req.search)}">JSON</a>`;
+  if (!paged || (paged.offset === 0 && count >= paged.total)) return `<p class="downloads">${count} row${count === 1 ? '' : 's'} · ${links}</p>`;
+  const { offset, total, param } = paged;
+  const n = (x: number) => x.toLocaleString('en-US');
+  const size = Math.max(count, 1);
+  const nav: string[] = [];
+  if (offset > 0) nav.push(`<a rel="prev" href="${esc(req.path)}${esc(withParams(req.search, { [param]: offset - size > 0 ? String(offset - size) : null }))}">‹ previous</a>`);
+  if (offset + count < total) nav.push(`<a rel="next" href="${esc(req.path)}${esc(withParams(req.search, { [param]: String(offset + count) }))}">next ›</a>`);
+  const all = `<a href="${esc(req.path)}.csv${esc(withParams(req.search, { table, all: '1', [param]: null }))}" download>CSV of all ${n(total)}</a>`;
+  const shown = count ? `rows ${n(offset + 1)}–${n(offset + count)} of ${n(total)}` : `no rows at ${n(offset)} of ${n(total)}`;
+  return `<p class="downloads">${shown}${nav.length ? ` · ${nav.join(' · ')}` : ''} · this page: ${links} · ${all}</p>`;
 }
 
 /** The JSON twin: the page's data (less '_' keys) plus each table's rows (data columns, as `--json` prints them). */
 export function pageJson(page: Page): Record<string, unknown> {
   // keys starting with '_' are for the template only (pre-rendered HTML)
   const out: Record<string, unknown> = { title: page.title, ...Object.fromEntries(Object.entries(page.data).filter(([k]) => !k.startsWith('_'))) };
-  for (const [name, t] of Object.entries(page.tables ?? {})) out[name] = toJsonRows(t.rs);
+  const paging: Record<string, { offset: number; rows: number; total: number }> = {};
+  for (const [name, t] of Object.entries(page.tables ?? {})) {
+    out[name] = toJsonRows(t.rs);
+    if (t.rs.total !== undefined) paging[name] = { offset: t.rs.offset ?? 0, rows: t.rs.rows.length, total: t.rs.total };
+  }
+  // listings shown a page at a time: where each page starts and how many rows there are in all
+  if (Object.keys(paging).length) out.paging = paging;
   return out;
 }
 
@@ -97,7 +127,9 @@ export function renderHtml(page: Page, req: RequestInfo): string {
     },
     downloads: (name: string) => {
       const t = page.tables?.[name];
-      return t ? downloadsHtml(req, name, t.rs.rows.length) : '';
+      if (!t) return '';
+      const paged = t.rs.total !== undefined ? { offset: t.rs.offset ?? 0, total: t.rs.total, param: t.pageParam ?? 'offset' } : undefined;
+      return downloadsHtml(req, name, t.rs.rows.length, paged);
     },
     esc,
     jsonForHtml,
