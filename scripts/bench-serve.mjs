@@ -23,10 +23,11 @@ if (!existsSync(file)) {
 const server = await startServer({ db: file, port: 0, corrections: 'out/bench-corrections' });
 const base = server.url;
 const json = async (p) => (await fetch(base + p)).json();
-const allPlans = (await json('/plans.json')).plans.map((p) => p.id);
-const unitList = (await json('/units.json')).units;
+// every plan, unit and body (the listings are paged: ?all=1 asks for every row)
+const allPlans = (await json('/plans.json?all=1')).plans.map((p) => p.id);
+const unitList = (await json('/units.json?all=1')).units;
 const allUnits = unitList.map((u) => u.id);
-const allBodies = [...new Set(unitList.map((u) => u.body))].map((b) => encodeURIComponent(b));
+const allBodies = [...new Set(unitList.map((u) => u.body ?? u.unit))].map((b) => encodeURIComponent(b));
 // catalogue entries that some target uses (an unused entry's page is an empty compare)
 const allIndicators = (await json('/indicators.json')).indicators.filter((i) => i.targets > 0).map((i) => encodeURIComponent(i.id));
 const [plans, units, bodies, indicators] = [allPlans, allUnits, allBodies, allIndicators].map(sample);
@@ -39,7 +40,7 @@ const KINDS = {
   plan: plans.map((id) => `/plans/${id}`),
   'plan source': plans.map((id) => `/plans/${id}/source`),
   'plan source .json': plans.map((id) => `/plans/${id}/source.json`),
-  units: ['/units'],
+  units: ['/units', `/units?q=${e('卫健')}`, '/units?offset=40000'],
   unit: units.map((id) => `/units/${id}`),
   body: bodies.map((b) => `/bodies/${b}`),
   indicators: ['/indicators'],
@@ -48,7 +49,7 @@ const KINDS = {
   'targets (filtered)': [`/targets?indicator=${e('死亡率')}&kind=goal`, `/targets?unit=${e('市卫健委')}&year=2025`, `/targets?plan=${e('苏州')}`],
   'targets .csv': ['/targets.csv'],
   search: [`/search?q=${e('近视')}`, `/search?q=${e('托育 服务')}`, `/search?q=${e('心理健康')}`],
-  gaps: ['/gaps'],
+  gaps: ['/gaps', '/gaps?offset=80000', `/gaps?plan=${e('苏州')}`],
   sql: [`/sql?sql=${e('SELECT region, count(*) AS targets FROM v_targets GROUP BY region')}`, `/sql?sql=${e('SELECT * FROM v_unit_targets LIMIT 200')}`],
 };
 

@@ -11,7 +11,7 @@ import { errorLine } from '../errors.js';
 import type { ReviewNote } from '../pipeline.js';
 import { sha256 } from '../pipeline.js';
 import type { Rules } from '../rules/index.js';
-import { counts, inspectDbFile, unknownMigrations, type DB, type DbCounts } from '../store/db.js';
+import { counts, inspectDbFile, settleUnitCounts, unknownMigrations, type DB, type DbCounts } from '../store/db.js';
 import { MIGRATIONS } from '../store/schema.js';
 import { correctionsKey, extractKey } from './keys.js';
 
@@ -194,10 +194,14 @@ export function removeSources(db: DB, paths: readonly string[]): void {
       delPlans.run(p);
       delSource.run(p);
     }
+    settleUnitCounts(db);
   })();
 }
 
 /** Units no responsibility names any more (their plans were replaced or removed) go, with their aliases. */
 export function pruneOrphans(db: DB): void {
-  db.prepare('DELETE FROM units WHERE id NOT IN (SELECT unit_id FROM responsibility_units)').run();
+  db.transaction(() => {
+    db.prepare('DELETE FROM units WHERE id NOT IN (SELECT unit_id FROM responsibility_units)').run();
+    settleUnitCounts(db);
+  })();
 }

@@ -1,6 +1,7 @@
 /** Query library: each query is a function (db, args) → rows; printing lives in format.ts and the CLI. */
 export * from './common.js';
 export * from './format.js';
+export * from './paging.js';
 export * from './plans.js';
 export * from './units.js';
 export * from './targets.js';

@@ -2,6 +2,7 @@
 import type { DB } from '../store/read.js';
 import type { Column } from './format.js';
 import { resolvePlan, type PlanRef } from './common.js';
+import { limitSql, type Page, type Paged } from './paging.js';
 
 export interface PlanRow {
   id: number;
@@ -37,8 +38,14 @@ export const PLAN_COLUMNS: Column[] = [
   { key: 'responsibilities', header: 'resp.', align: 'right' },
 ];
 
+/** A page of the plans (by id) with their counts; total = every plan. */
+export function pagePlans(db: DB, page?: Page): Paged<PlanRow> {
+  const total = db.prepare('SELECT count(*) FROM plans').pluck().get() as number;
+  return { rows: listPlans(db, undefined, page), offset: page?.offset ?? 0, total };
+}
+
 /** Every plan with its counts of sections, items, targets and responsibilities (`id`: just that plan). */
-export function listPlans(db: DB, id?: number): PlanRow[] {
+export function listPlans(db: DB, id?: number, page?: Page): PlanRow[] {
   // the counts are kept by triggers (migration 009-query-speed): rejected targets and responsibilities left out
   return db
     .prepare(
@@ -46,7 +53,7 @@ export function listPlans(db: DB, id?: number): PlanRow[] {
          CASE WHEN p.period_start IS NULL THEN '' ELSE p.period_start || '–' || p.period_end END AS period,
          p.period_start, p.period_end, src.name AS source,
          p.n_sections AS sections, p.n_items AS items, p.n_targets AS targets, p.n_responsibilities AS responsibilities
-       FROM plans p JOIN sources src INDEXED BY sources_name ON src.id = p.source_id${id === undefined ? '' : ' WHERE p.id = ?'} ORDER BY p.id`,
+       FROM plans p JOIN sources src INDEXED BY sources_name ON src.id = p.source_id${id === undefined ? '' : ' WHERE p.id = ?'} ORDER BY p.id${limitSql(page)}`,
     )
     .all(...(id === undefined ? [] : [id])) as PlanRow[];
 }

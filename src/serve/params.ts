@@ -19,8 +19,8 @@ export function intParam(v: string | undefined, what: string, min: number, max: 
   return Number(t);
 }
 
-/** Rows per page of a web listing unless ?size= says otherwise (at most MAX_WEB_PAGE). */
-export const WEB_PAGE = 500;
+/** Rows per page of a web listing unless ?size= says otherwise (at most MAX_WEB_PAGE), as Datasette pages its tables. */
+export const WEB_PAGE = 100;
 export const MAX_WEB_PAGE = 5000;
 
 /**

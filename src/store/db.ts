@@ -155,6 +155,8 @@ export function migrate(db: DB): void {
     try {
       db.transaction(() => {
         db.exec(m.sql);
+        // counts a migration marked to recount (010-unit-speed marks every unit)
+        if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'unit_dirty'").get()) settleUnitCounts(db);
         if (m.rebuildsTables) {
           const bad = db.pragma('foreign_key_check') as unknown[];
           if (bad.length) throw new PlandbError('DB', `migration ${m.name} would break ${bad.length} foreign key(s)`);
@@ -236,7 +238,14 @@ function prepareWrites(db: DB) {
     insUnit: db.prepare('INSERT INTO units (canonical, government, body) VALUES (?,?,?)'),
     insAlias: db.prepare('INSERT OR IGNORE INTO unit_aliases (alias, unit_id) VALUES (?, ?)'),
     insWarning: db.prepare('INSERT INTO warnings (source_id, plan_id, code, severity, message, start, end, page, rule) VALUES (?,?,?,?,?,?,?,?,?)'),
-    insRU: db.prepare('INSERT INTO responsibility_units (responsibility_id, position, unit_id, name) VALUES (?,?,?,?)'),
+    // with the copies of migration 010 (what plandb unit sorts and counts by), read from the rows just written
+    insRU: db.prepare(
+      `INSERT INTO responsibility_units (responsibility_id, position, unit_id, name, plan_id, item_id, role, live, item_start, item_targets, key_first)
+       SELECT r.id, @pos, @unit, @name, r.plan_id, r.item_id, r.role, r.status <> 'rejected', i.start, i.n_targets,
+         r.status <> 'rejected' AND NOT EXISTS (SELECT 1 FROM responsibility_units x WHERE x.unit_id = @unit AND x.key_first AND x.plan_id = r.plan_id
+           AND x.item_start = i.start AND x.item_id = r.item_id AND x.role = r.role AND x.name = @name)
+       FROM responsibilities r JOIN items i ON i.id = r.item_id WHERE r.id = @rid`,
+    ),
     insNote: db.prepare('INSERT INTO review_notes (plan_id, correction_id, action, fact, quote, occurrence, kind, reason) VALUES (?,?,?,?,?,?,?,?)'),
   };
 }
@@ -313,13 +322,38 @@ export function writeRows(db: DB, doc: DocRows): WriteStats {
           q.insResp.run(planId, itemIds[r.item]!, secOf(r.section), r.role, r.quote, r.start, r.end, r.page, r.ruleId, r.status, r.correction, r.anchorQuote, r.anchorOccurrence, r.quoteStart)
             .lastInsertRowid,
         );
-        r.units.forEach((u, pos) => q.insRU.run(rid, pos, unitIdOf(u), u.name));
+        r.units.forEach((u, pos) => q.insRU.run({ pos, unit: unitIdOf(u), name: u.name, rid }));
         stats.responsibilities++;
       }
     });
     for (const w of doc.warnings) q.insWarning.run(sourceId, w.plan === null ? null : planIds[w.plan]!, w.code, w.severity, w.message, w.start, w.end, w.page, w.rule);
+    settleUnitCounts(db);
   })();
   return stats;
+}
+
+const settleStatements = new WeakMap<DB, { recount: Database.Statement; clear: Database.Statement }>();
+
+/**
+ * Recounts the units whose rows changed (marked in unit_dirty by migration 010's triggers): call it
+ * inside every write transaction that adds or removes responsibilities, so readers never see a mark.
+ */
+export function settleUnitCounts(db: DB): void {
+  let q = settleStatements.get(db);
+  if (!q) {
+    q = {
+      recount: db.prepare(`UPDATE units SET (n_lead, n_support, n_responsible, n_items, n_targets) = (
+        SELECT count(DISTINCT CASE WHEN role = 'lead' THEN responsibility_id END), count(DISTINCT CASE WHEN role = 'support' THEN responsibility_id END),
+          count(DISTINCT CASE WHEN role = 'responsible' THEN responsibility_id END), count(DISTINCT item_id),
+          (SELECT coalesce(sum(item_targets), 0) FROM (SELECT DISTINCT item_id, item_targets FROM responsibility_units WHERE unit_id = units.id AND live))
+        FROM responsibility_units WHERE unit_id = units.id AND live)
+        WHERE id IN (SELECT unit_id FROM unit_dirty)`),
+      clear: db.prepare('DELETE FROM unit_dirty'),
+    };
+    settleStatements.set(db, q);
+  }
+  q.recount.run();
+  q.clear.run();
 }
 
 const synced = new WeakMap<DB, Rules>();

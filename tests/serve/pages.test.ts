@@ -132,8 +132,19 @@ describe('source', () => {
 describe('units by government and body', () => {
   it('lists units as plandb units does, grouped by government, with the bodies across governments', async () => {
     const fromCli = await cliJson('units');
-    const { body } = await get('/units.json');
+    const { body } = await get('/units.json?all=1');
     expect(body.units).toEqual(fromCli);
+    // a page at a time: 100 units, the same slice of the list, with where it sits in the JSON twin
+    const first = await get('/units.json');
+    expect(fromCli.length).toBeGreaterThan(100);
+    expect(first.body.units).toEqual(fromCli.slice(0, 100));
+    expect(first.body.paging.units).toEqual({ offset: 0, rows: 100, total: fromCli.length });
+    const second = await get('/units.json?offset=100&size=10');
+    expect(second.body.units).toEqual(fromCli.slice(100, 110));
+    const firstPage = await html('/units');
+    expect(firstPage.text).toContain(`rows 1–100 of ${fromCli.length}`);
+    expect(firstPage.text).toContain('<a rel="next" href="/units?offset=100">next ›</a>');
+    expect(firstPage.text).not.toContain('rel="prev"');
     // each unit is a government's body
     expect(body.units.find((u: any) => u.unit === '昆山市卫健委')).toMatchObject({ government: '昆山市', body: '卫健委' });
     // the government facet counts the units of each government
@@ -147,19 +158,19 @@ describe('units by government and body', () => {
     expect(wjw.governments.split('、').sort()).toEqual(wjwUnits.map((u: any) => u.government).sort());
     expect([wjw.units, wjw.items]).toEqual([3, wjwUnits.reduce((n: number, u: any) => n + u.items, 0)]);
     // one government: only its units
-    const ks = await get(`/units.json?government=${encodeURIComponent('昆山市')}`);
+    const ks = await get(`/units.json?all=1&government=${encodeURIComponent('昆山市')}`);
     expect(ks.body.units).toEqual(fromCli.filter((u: any) => u.government === '昆山市'));
     // one plan's units, as plandb units --plan
     expect((await get(`/units.json?plan=${encodeURIComponent('衢州市儿童')}`)).body.units).toEqual(await cliJson('units', '--plan', '衢州市儿童'));
     // the page: a section per government, each unit linked
-    const page = await html('/units');
+    const page = await html('/units?all=1');
     expect(page.text.match(/<section class="unit-group"/g)).toHaveLength(perGov.size);
     for (const u of fromCli.slice(0, 10)) expect(page.text).toContain(`<a href="/units/${u.id}">${u.unit}</a>`);
     expect(page.text).toContain(`<a href="/bodies/${encodeURIComponent('卫健委')}">卫健委</a>`);
   });
 
   it("shows one unit's targets as plandb unit does, and one body across governments", async () => {
-    const { body } = await get('/units.json');
+    const { body } = await get('/units.json?all=1');
     const u = body.units.find((x: any) => x.unit === '昆山市卫健委');
     const one = await get(`/units/${u.id}.json`);
     expect(one.status).toBe(200);
@@ -174,14 +185,21 @@ describe('units by government and body', () => {
     expect(lead.body.items).toEqual(await cliJson('unit', '苏州市卫健委', '--role', 'lead'));
     expect((await get(`/units/${u.id}.json?role=boss`)).status).toBe(400);
     // a body: the same rows as plandb unit 卫健委, all three governments
-    const all = await get(`/bodies/${encodeURIComponent('卫健委')}.json`);
+    const all = await get(`/bodies/${encodeURIComponent('卫健委')}.json?all=1`);
     expect(all.status).toBe(200);
-    expect(all.body.items).toEqual(await cliJson('unit', '卫健委'));
+    const wjw = await cliJson('unit', '卫健委');
+    expect(all.body.items).toEqual(wjw);
+    expect([all.body.counts.items, all.body.counts.targets]).toEqual([new Set(wjw.map((x: any) => x.item_id)).size, wjw.filter((x: any) => x.target_id !== null).length]);
+    // a page of it: the same rows from an offset, the counts still of every row
+    const part = await get(`/bodies/${encodeURIComponent('卫健委')}.json?offset=7&size=20`);
+    expect(part.body.items).toEqual(wjw.slice(7, 27));
+    expect(part.body.paging.items).toEqual({ offset: 7, rows: 20, total: wjw.length });
+    expect(part.body.counts).toEqual(all.body.counts);
     expect(all.body.units.map((x: any) => x.canonical).sort()).toEqual(['昆山市卫健委', '苏州市卫健委', '衢州市卫健委'].sort());
     expect(new Set(all.body.items.map((x: any) => x.government))).toEqual(new Set(['昆山市', '苏州市', '衢州市']));
     // every body shared by governments groups exactly the units of that body
     for (const b of body.bodies.filter((x: any) => x.units > 1)) {
-      const r = await get(`/bodies/${encodeURIComponent(b.body)}.json`);
+      const r = await get(`/bodies/${encodeURIComponent(b.body)}.json?all=1`);
       expect(r.body.units.map((x: any) => x.id).sort(), b.body).toEqual(body.units.filter((x: any) => x.body === b.body).map((x: any) => x.id).sort());
       expect(r.body.items, b.body).toEqual(await cliJson('unit', b.body));
     }
@@ -321,9 +339,14 @@ describe('targets, search, gaps', () => {
   });
 
   it('lists gaps as plandb gaps does', async () => {
-    const { body } = await get('/gaps.json');
-    expect(body.gaps).toEqual(await cliJson('gaps'));
+    const { body } = await get('/gaps.json?all=1');
+    const gaps = await cliJson('gaps');
+    expect(body.gaps).toEqual(gaps);
     expect(body.summary).toEqual(await cliJson('gaps', '--summary'));
+    // a page at a time, the summary paged apart (summary_offset)
+    const page = await get('/gaps.json?offset=3&size=5&summary_offset=1');
+    expect(page.body.gaps).toEqual(gaps.slice(3, 8));
+    expect(page.body.paging).toEqual({ gaps: { offset: 3, rows: 5, total: gaps.length }, summary: { offset: 1, rows: Math.min(5, body.summary.length - 1), total: body.summary.length } });
   });
 });
 

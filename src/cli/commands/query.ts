@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DEFAULT_DB, addOutputOptions, emit, type OutputOptions, type ResultSet } from '../../query/format.js';
+import { DEFAULT_DB, addOutputOptions, emit, pageFor, type OutputOptions, type ResultSet } from '../../query/format.js';
 import { PlandbError } from '../../errors.js';
 import type { DB } from '../../store/read.js';
 import type { CliState } from '../index.js';
@@ -43,8 +43,9 @@ export function registerQuery(program: Command, state: CliState): void {
   )
     .addHelpText('after', examples(['plandb plans', 'plandb plans --csv > plans.csv']))
     .action(async (o: OutputOptions) => {
-      const { PLAN_COLUMNS, listPlans } = await import('../../query/plans.js');
-      return run(o, (db) => ({ columns: PLAN_COLUMNS, rows: listPlans(db), sheet: 'plans' }));
+      const { PLAN_COLUMNS, pagePlans } = await import('../../query/plans.js');
+      const page = pageFor(o);
+      return run(o, (db) => ({ columns: PLAN_COLUMNS, ...pagePlans(db, page), sheet: 'plans' }));
     });
 
   addOutputOptions(
@@ -76,8 +77,9 @@ export function registerQuery(program: Command, state: CliState): void {
   )
     .addHelpText('after', examples(['plandb units', 'plandb units --plan 昆山', 'plandb units --tsv']))
     .action(async (o: OutputOptions & { plan?: string }) => {
-      const { UNIT_COLUMNS, listUnits } = await import('../../query/units.js');
-      return run(o, (db) => ({ columns: UNIT_COLUMNS, rows: listUnits(db, { plan: o.plan }), sheet: 'units' }));
+      const { UNIT_COLUMNS, pageUnits } = await import('../../query/units.js');
+      const page = pageFor(o);
+      return run(o, (db) => ({ columns: UNIT_COLUMNS, ...pageUnits(db, { plan: o.plan }, page), sheet: 'units' }));
     });
 
   addOutputOptions(
@@ -91,16 +93,19 @@ export function registerQuery(program: Command, state: CliState): void {
     .addHelpText('after', examples(['plandb unit 卫健委', 'plandb unit 衢州市卫健委', 'plandb unit 市卫健委 --region 衢州 --role 责任', 'plandb unit 教育局 --xlsx 教育局.xlsx']))
     .action(async (name: string[], o: OutputOptions & { role?: string; region?: string }) => {
       const { UNIT_ITEM_COLUMNS, unitItems } = await import('../../query/units.js');
+      const page = pageFor(o);
       return run(o, (db) => {
-        const r = unitItems(db, { name: name.join(''), role: o.role, region: o.region });
-        const targets = r.rows.filter((x) => x.target_id !== null).length;
-        const items = new Set(r.rows.map((x) => x.item_id)).size;
-        const govs = r.unit.units.length > 1 ? ` (${r.unit.units.map((u) => u.canonical).join('、')})` : '';
+        const r = unitItems(db, { name: name.join(''), role: o.role, region: o.region, page });
+        const us = r.unit.units;
+        // a body of many governments: the first few named, then how many more
+        const govs = us.length > 1 ? ` (${us.slice(0, 12).map((u) => u.canonical).join('、')}${us.length > 12 ? ` and ${us.length - 12} more` : ''})` : '';
         return {
           columns: UNIT_ITEM_COLUMNS,
           rows: r.rows,
+          total: r.total,
+          offset: r.offset,
           sheet: r.unit.label,
-          title: `${r.unit.label}${govs}${o.role ? ` [${o.role}]` : ''}: ${items} items, ${targets} targets`,
+          title: `${r.unit.label}${govs}${o.role ? ` [${o.role}]` : ''}: ${r.items} items, ${r.targets} targets`,
         };
       });
     });
@@ -206,11 +211,12 @@ export function registerQuery(program: Command, state: CliState): void {
   )
     .addHelpText('after', examples(['plandb gaps --summary', 'plandb gaps --kind 目标', 'plandb gaps --plan 昆山 --csv > 昆山-gaps.csv']))
     .action(async (o: OutputOptions & { plan?: string; kind?: string; summary?: boolean }) => {
-      const { GAP_COLUMNS, GAP_SUMMARY_COLUMNS, findGaps, gapSummary } = await import('../../query/gaps.js');
+      const { GAP_COLUMNS, GAP_SUMMARY_COLUMNS, pageGaps, pageGapSummary } = await import('../../query/gaps.js');
+      const page = pageFor(o);
       return run(o, (db) =>
         o.summary
-          ? { columns: GAP_SUMMARY_COLUMNS, rows: gapSummary(db, { plan: o.plan, kind: o.kind }), sheet: 'gaps' }
-          : { columns: GAP_COLUMNS, rows: findGaps(db, { plan: o.plan, kind: o.kind }), sheet: 'gaps' },
+          ? { columns: GAP_SUMMARY_COLUMNS, ...pageGapSummary(db, { plan: o.plan, kind: o.kind }, page), sheet: 'gaps' }
+          : { columns: GAP_COLUMNS, ...pageGaps(db, { plan: o.plan, kind: o.kind }, page), sheet: 'gaps' },
       );
     });
 
@@ -219,14 +225,13 @@ export function registerQuery(program: Command, state: CliState): void {
       .command('search')
       .description('full-text search over the items of every plan: plan, heading and a snippet with the hit marked 【】')
       .argument('<query...>', 'words to find (Chinese is split into words; all must occur)')
-      .option('--plan <text>', 'plan id or part of the title')
-      .option('--limit <n>', 'at most this many items', '50'),
+      .option('--plan <text>', 'plan id or part of the title'),
   )
     .addHelpText('after', examples(['plandb search 近视', 'plandb search 托育 服务 --plan 苏州', 'plandb search 心理健康 --csv > 心理健康.csv']))
-    .action(async (words: string[], o: OutputOptions & { plan?: string; limit: string }) => {
+    .action(async (words: string[], o: OutputOptions & { plan?: string }) => {
       const { SEARCH_COLUMNS, parseLimit, searchItems } = await import('../../query/search.js');
       return run(o, (db) => {
-        const r = searchItems(db, { query: words.join(' '), plan: o.plan, limit: parseLimit(o.limit) });
+        const r = searchItems(db, { query: words.join(' '), plan: o.plan, limit: parseLimit(o.limit ?? '50') });
         return { columns: SEARCH_COLUMNS, rows: r.rows, sheet: 'search' };
       });
     });

@@ -5,15 +5,15 @@ import {
   SEARCH_COLUMNS,
   TARGET_COLUMNS,
   TARGET_KINDS,
-  findGaps,
+  pageGaps,
   findTargets,
-  gapSummary,
+  pageGapSummary,
   listPlans,
   searchItems,
   snippetParts,
 } from '../../query/index.js';
 import type { Router } from '../app.js';
-import { intParam, text } from '../params.js';
+import { intParam, pageParam, text } from '../params.js';
 import { stmt } from '../facts.js';
 import type { Page } from '../render.js';
 import { indicatorHref } from './indicators.js';
@@ -80,15 +80,15 @@ export function registerLists(r: Router): void {
   r.page('/gaps', (ctx, req) => {
     const db = ctx.dbs.get();
     const plan = text(req.query.plan);
-    const rows = findGaps(db, { plan });
-    const summary = gapSummary(db, { plan });
+    const rows = pageGaps(db, { plan }, pageParam(req.query));
+    const summary = pageGapSummary(db, { plan }, pageParam(req.query, 'summary_'));
     return {
       view: 'gaps',
       title: 'Gaps',
       data: { plan: plan ?? '' },
       tables: {
-        summary: { rs: { columns: GAP_SUMMARY_COLUMNS, rows: summary, sheet: 'summary' }, links: { plan: (x) => `/gaps?plan=${x.plan_id}` } },
-        gaps: { rs: { columns: GAP_COLUMNS, rows, sheet: 'gaps' }, links: { plan: (x) => `/plans/${x.plan_id}`, item: (x) => `/plans/${x.plan_id}/source#i${x.item_id}` } },
+        summary: { rs: { columns: GAP_SUMMARY_COLUMNS, ...summary, sheet: 'summary' }, links: { plan: (x) => `/gaps?plan=${x.plan_id}` }, pageParam: 'summary_offset' },
+        gaps: { rs: { columns: GAP_COLUMNS, ...rows, sheet: 'gaps' }, links: { plan: (x) => `/plans/${x.plan_id}`, item: (x) => `/plans/${x.plan_id}/source#i${x.item_id}` } },
       },
     } satisfies Page;
   });

@@ -1,14 +1,16 @@
 /** /plans (with facets) and /plans/:id (outline and facts). */
-import { PLAN_COLUMNS, OUTLINE_COLUMNS, listPlans, showPlan, type PlanRow } from '../../query/index.js';
+import { PLAN_COLUMNS, OUTLINE_COLUMNS, listPlans, pageOf, showPlan, type PlanRow } from '../../query/index.js';
 import type { Router } from '../app.js';
 import { stmt, FACT_RESP_COLUMNS, FACT_TARGET_COLUMNS, planResponsibilities, planTargets } from '../facts.js';
 import { notFound } from '../errors.js';
-import { idParam, text } from '../params.js';
+import { idParam, pageParam, text } from '../params.js';
 import type { Page } from '../render.js';
 import { indicatorHref } from './indicators.js';
 import type { DB } from '../../store/db.js';
 
 export const FACETS = ['province', 'region', 'subject', 'period'] as const;
+/** Values shown per facet, the most frequent first. */
+const FACET_MAX = 40;
 type Facet = (typeof FACETS)[number];
 
 type FacetedPlan = PlanRow & { province: string };
@@ -44,7 +46,8 @@ export function registerPlans(r: Router): void {
       const counts = new Map<string, number>();
       for (const p of all) if (matches(p, f)) counts.set(facetValue(p, f), (counts.get(facetValue(p, f)) ?? 0) + 1);
       const values = [...counts].filter(([v]) => v !== '').sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], 'zh'));
-      return { name: f, selected: chosen[f] ?? null, values: values.map(([value, count]) => ({ value, count })) };
+      // the most frequent values (a region facet of 3 000 plans would list each plan); the rest by URL
+      return { name: f, selected: chosen[f] ?? null, values: values.slice(0, FACET_MAX).map(([value, count]) => ({ value, count })), more: Math.max(0, values.length - FACET_MAX) };
     }).filter((f) => f.values.length || f.selected);
     const totals = { plans: rows.length, targets: rows.reduce((n, p) => n + p.targets, 0), responsibilities: rows.reduce((n, p) => n + p.responsibilities, 0) };
     return {
@@ -54,7 +57,7 @@ export function registerPlans(r: Router): void {
       data: { filters: chosen, facets, totals },
       tables: {
         plans: {
-          rs: { columns: [...PLAN_COLUMNS.slice(0, 2), { key: 'province' }, ...PLAN_COLUMNS.slice(2)], rows, sheet: 'plans' },
+          rs: { columns: [...PLAN_COLUMNS.slice(0, 2), { key: 'province' }, ...PLAN_COLUMNS.slice(2)], ...pageOf(rows, pageParam(req.query)), sheet: 'plans' },
           links: { title: (p) => `/plans/${p.id}` },
         },
       },

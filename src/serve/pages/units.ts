@@ -3,11 +3,12 @@
  * grouped by government with the bodies across governments (as `plandb units`), what one unit owns (as
  * `plandb unit 昆山市卫健委`), and what one body owns in every government (as `plandb unit 卫健委`).
  */
-import { UNIT_COLUMNS, UNIT_ITEM_COLUMNS, listUnits, unitItems, type Column, type UnitItemRow, type UnitRow } from '../../query/index.js';
+import { UNIT_COLUMNS, UNIT_ITEM_COLUMNS, pageOf, pageUnits, unitIdsNamed, unitItems, unitRowsByRole, type Column, type UnitItemRow, type UnitItems, type UnitRow } from '../../query/index.js';
 import type { Router } from '../app.js';
 import { notFound } from '../errors.js';
 import { stmt } from '../facts.js';
-import { idParam, text } from '../params.js';
+import { idParam, pageParam, text } from '../params.js';
+import type { DB } from '../../store/read.js';
 import type { Page, Table } from '../render.js';
 
 const BODY_COLUMNS: Column[] = [
@@ -22,10 +23,10 @@ export const bodyHref = (body: unknown) => `/bodies/${encodeURIComponent(String(
 const unitHref = (id: unknown) => `/units/${id}`;
 const governmentHref = (g: unknown) => `/units?government=${encodeURIComponent(String(g))}`;
 
-/** Rows of one unit or body's items, with links to the plan, the target in its source and the unit. */
-function itemsTable(rows: UnitItemRow[], sheet: string): Table {
+/** A page of one unit or body's items, with links to the plan, the target in its source and the unit. */
+function itemsTable(r: UnitItems, sheet: string): Table {
   return {
-    rs: { columns: UNIT_ITEM_COLUMNS, rows, sheet },
+    rs: { columns: UNIT_ITEM_COLUMNS, rows: r.rows, total: r.total, offset: r.offset, sheet },
     links: {
       plan: (x) => `/plans/${x.plan_id}`,
       indicator: (x) => (x.target_id ? `/plans/${x.plan_id}/source#t${x.target_id}` : null),
@@ -34,10 +35,68 @@ function itemsTable(rows: UnitItemRow[], sheet: string): Table {
   };
 }
 
-function counts(rows: UnitItemRow[]) {
-  const byRole: Record<string, number> = {};
-  for (const x of rows) byRole[x.role] = (byRole[x.role] ?? 0) + 1;
-  return { items: new Set(rows.map((x) => x.item_id)).size, targets: rows.filter((x) => x.target_id !== null).length, rows_by_role: byRole };
+/** Counts over every row of the unit (not only the page's): items, targets and rows by role. */
+const counts = (db: DB, r: UnitItems) => ({ items: r.items, targets: r.targets, rows_by_role: unitRowsByRole(db, r.unit) });
+
+/** Facet values shown (the most frequent first); the others are reached by the name filter. */
+const FACET_MAX = 40;
+
+type BodyRow = { body: string; governments: string; units: number; items: number; targets: number };
+
+/** Bodies across governments (卫健委 of 昆山市, 苏州市, 衢州市) from units already in memory (one plan's). */
+function bodiesOf(rows: UnitRow[]): BodyRow[] {
+  const bodies = new Map<string, { body: string; governments: string[]; units: number; items: number; targets: number }>();
+  for (const u of rows) {
+    const key = u.body ?? u.unit;
+    const b = bodies.get(key) ?? { body: key, governments: [], units: 0, items: 0, targets: 0 };
+    if (u.government) b.governments.push(u.government);
+    b.units++;
+    b.items += u.items;
+    b.targets += u.targets;
+    bodies.set(key, b);
+  }
+  return [...bodies.values()]
+    .map((b) => ({ ...b, governments: b.governments.join('、') }))
+    .sort((a, b) => b.units - a.units || b.items - a.items || a.body.localeCompare(b.body, 'zh'));
+}
+
+/** Units among `ids` (when given) of the government (when given): SQL over units, with its parameters. */
+function unitWhere(ids: string | undefined, government: string | undefined): { sql: string; params: unknown[] } {
+  const terms: string[] = [];
+  const params: unknown[] = [];
+  if (ids !== undefined) {
+    terms.push('id IN (SELECT value FROM json_each(?))');
+    params.push(ids);
+  }
+  if (government !== undefined) {
+    terms.push("coalesce(government, '') = ?");
+    params.push(government);
+  }
+  return { sql: terms.map((t) => ` AND ${t}`).join(''), params };
+}
+
+/**
+ * Bodies across governments (every plan's units, filtered): counts from the units_body index (a unit
+ * without a body is a body of its own), governments for the page's bodies only.
+ */
+function pageBodies(db: DB, f: { ids?: string; government?: string }, page: { limit?: number; offset: number }): { rows: BodyRow[]; total: number; offset: number } {
+  const w = unitWhere(f.ids, f.government);
+  const counts = `SELECT body, count(*) AS units, sum(n_items) AS items, sum(n_targets) AS targets FROM units WHERE body IS NOT NULL${w.sql} GROUP BY body
+    UNION ALL SELECT canonical, 1, n_items, n_targets FROM units WHERE body IS NULL${w.sql}`;
+  const params = [...w.params, ...w.params];
+  const total = stmt(db, `SELECT count(*) FROM (${counts})`).pluck().get(...params) as number;
+  const rows = stmt(db, `${counts} ORDER BY units DESC, items DESC, body LIMIT ${page.limit ?? -1} OFFSET ${page.offset}`).all(...params) as BodyRow[];
+  const SHOWN = 30;
+  const govs = stmt(
+    db,
+    `SELECT group_concat(government, '、'), (SELECT count(government) FROM units WHERE body = ?${w.sql}) FROM (SELECT government FROM units WHERE body = ? AND government IS NOT NULL${w.sql} ORDER BY canonical LIMIT ${SHOWN})`,
+  ).raw();
+  const own = stmt(db, 'SELECT government FROM units WHERE body IS NULL AND canonical = ?').pluck();
+  for (const b of rows) {
+    const [list, n] = govs.get(b.body, ...w.params, b.body, ...w.params) as [string | null, number];
+    b.governments = n ? `${list ?? ''}${n > SHOWN ? ` … (${n})` : ''}` : ((own.get(b.body) as string | null | undefined) ?? '');
+  }
+  return { rows, total, offset: page.offset };
 }
 
 export function registerUnits(r: Router): void {
@@ -46,30 +105,33 @@ export function registerUnits(r: Router): void {
     const q = text(req.query.q);
     const government = text(req.query.government);
     const plan = text(req.query.plan);
-    const all = listUnits(db, { plan });
-    let rows: UnitRow[] = all;
-    if (q) rows = rows.filter((u) => u.unit.includes(q) || u.aliases.includes(q));
-    // governments: each with its units (counted over the other filters)
-    const govCount = new Map<string, number>();
-    for (const u of rows) govCount.set(u.government ?? '', (govCount.get(u.government ?? '') ?? 0) + 1);
-    if (government) rows = rows.filter((u) => (u.government ?? '') === government);
+    const page = pageParam(req.query);
+    const bodyPage = pageParam(req.query, 'bodies_');
+    const named = q && !plan ? unitIdsNamed(db, q) : undefined;
+    const units = pageUnits(db, { plan, q, government: government ?? undefined, named }, page);
+    // governments: each with its units (counted over the other filters), the most frequent first
+    let governments: Array<{ value: string; count: number }>;
+    let bodies: { rows: BodyRow[]; total: number; offset: number };
+    if (plan) {
+      // one plan's units are few: facets and bodies from the list itself
+      const all = pageUnits(db, { plan, q }).rows;
+      const govCount = new Map<string, number>();
+      for (const u of all) govCount.set(u.government ?? '', (govCount.get(u.government ?? '') ?? 0) + 1);
+      governments = [...govCount].map(([value, count]) => ({ value, count }));
+      bodies = pageOf(bodiesOf(government ? all.filter((u) => (u.government ?? '') === government) : all), bodyPage);
+    } else {
+      const w = unitWhere(named, undefined);
+      governments = stmt(db, `SELECT coalesce(government, '') AS value, count(*) AS count FROM units WHERE 1${w.sql} GROUP BY government ORDER BY count DESC, value LIMIT ${FACET_MAX + 1}`).all(
+        ...w.params,
+      ) as Array<{ value: string; count: number }>;
+      bodies = pageBodies(db, { ids: named, government }, bodyPage);
+    }
+    governments.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value, 'zh'));
+    const rows = units.rows;
+    // the page's units grouped by government
     const groups = [...new Set(rows.map((u) => u.government ?? ''))]
       .map((g) => ({ government: g, units: rows.filter((u) => (u.government ?? '') === g) }))
       .sort((a, b) => b.units.length - a.units.length || a.government.localeCompare(b.government, 'zh'));
-    // bodies: the same body in each government (卫健委 of 昆山市, 苏州市, 衢州市)
-    const bodies = new Map<string, { body: string; governments: string[]; units: number; items: number; targets: number }>();
-    for (const u of rows) {
-      const key = u.body ?? u.unit;
-      const b = bodies.get(key) ?? { body: key, governments: [], units: 0, items: 0, targets: 0 };
-      if (u.government) b.governments.push(u.government);
-      b.units++;
-      b.items += u.items;
-      b.targets += u.targets;
-      bodies.set(key, b);
-    }
-    const bodyRows = [...bodies.values()]
-      .map((b) => ({ ...b, governments: b.governments.join('、') }))
-      .sort((a, b) => b.units - a.units || b.items - a.items || a.body.localeCompare(b.body, 'zh'));
     return {
       view: 'units',
       title: 'Units',
@@ -77,16 +139,17 @@ export function registerUnits(r: Router): void {
         q: q ?? '',
         government: government ?? '',
         plan: plan ?? '',
-        total: rows.length,
-        governments: [...govCount].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value, 'zh')),
+        total: units.total,
+        governments: governments.slice(0, FACET_MAX),
+        more_governments: governments.length > FACET_MAX,
         _groups: groups,
       },
       tables: {
         units: {
-          rs: { columns: UNIT_COLUMNS, rows, sheet: 'units' },
+          rs: { columns: UNIT_COLUMNS, rows, total: units.total, offset: units.offset, sheet: 'units' },
           links: { unit: (u) => unitHref(u.id), body: (u) => bodyHref(u.body ?? u.unit), government: (u) => (u.government ? governmentHref(u.government) : null) },
         },
-        bodies: { rs: { columns: BODY_COLUMNS, rows: bodyRows, sheet: 'bodies' }, links: { body: (b) => bodyHref(b.body) } },
+        bodies: { rs: { columns: BODY_COLUMNS, ...bodies, sheet: 'bodies' }, links: { body: (b) => bodyHref(b.body) }, pageParam: 'bodies_offset' },
       },
     } satisfies Page;
   });
@@ -99,7 +162,7 @@ export function registerUnits(r: Router): void {
     if (!unit) throw notFound(`no unit ${id}`);
     const role = text(req.query.role);
     // a qualified name is one unit: the same rows as plandb unit 昆山市卫健委
-    const { rows } = unitItems(db, { name: unit.canonical, role });
+    const items = unitItems(db, { name: unit.canonical, role, page: pageParam(req.query) });
     const aliases = stmt(db, 'SELECT alias FROM unit_aliases WHERE unit_id = ? AND alias <> ? ORDER BY alias').pluck().all(id, unit.canonical) as string[];
     const others = unit.body
       ? (stmt(db, 'SELECT id, canonical, government FROM units WHERE body = ? AND id <> ? ORDER BY canonical').all(unit.body, id) as Array<{ id: number; canonical: string; government: string | null }>)
@@ -112,11 +175,11 @@ export function registerUnits(r: Router): void {
         unit: { ...unit, aliases },
         same_body: others,
         role: role ?? null,
-        counts: counts(rows),
+        counts: counts(db, items),
         _base: unitHref(id),
         _bodyHref: unit.body ? bodyHref(unit.body) : null,
       },
-      tables: { items: itemsTable(rows, unit.canonical) },
+      tables: { items: itemsTable(items, unit.canonical) },
     } satisfies Page;
   });
 
@@ -127,7 +190,7 @@ export function registerUnits(r: Router): void {
     if (!units.length) throw notFound(`no unit has the body '${body}' (see /units)`);
     const role = text(req.query.role);
     // a plain body is that body of every government: the same rows as plandb unit 卫健委
-    const r = unitItems(db, { name: body, role });
+    const r = unitItems(db, { name: body, role, page: pageParam(req.query) });
     return {
       view: 'unit',
       title: body,
@@ -137,10 +200,10 @@ export function registerUnits(r: Router): void {
         label: r.unit.label,
         units: r.unit.units.map((u) => ({ id: u.id, canonical: u.canonical, government: u.government ?? null })),
         role: role ?? null,
-        counts: counts(r.rows),
+        counts: counts(db, r),
         _base: bodyHref(body),
       },
-      tables: { items: itemsTable(r.rows, body) },
+      tables: { items: itemsTable(r, body) },
     } satisfies Page;
   });
 }
