@@ -29,15 +29,20 @@ const qualified = one("SELECT canonical FROM units WHERE canonical LIKE '%市卫
 const indicator = one("SELECT indicator FROM targets WHERE indicator_id = 'H002' LIMIT 1") ? '婴儿死亡率' : one('SELECT indicator FROM targets LIMIT 1');
 
 const table = (rs) => q.formatTable(rs);
+// what a command prints by default: the first page of a listing (--limit 100); --all forms are listed apart
+const P = { limit: 100, offset: 0 };
 const cases = {
-  plans: () => ({ columns: q.PLAN_COLUMNS, rows: q.listPlans(db) }),
+  plans: () => ({ columns: q.PLAN_COLUMNS, ...q.pagePlans(db, P) }),
   [`show ${plan}`]: () => ({ columns: q.OUTLINE_COLUMNS, rows: q.showPlan(db, { plan: String(plan) }).outline }),
-  units: () => ({ columns: q.UNIT_COLUMNS, rows: q.listUnits(db) }),
-  [`units --plan ${plan}`]: () => ({ columns: q.UNIT_COLUMNS, rows: q.listUnits(db, { plan: String(plan) }) }),
-  'unit 市卫健委': () => ({ columns: q.UNIT_ITEM_COLUMNS, rows: q.unitItems(db, { name: '市卫健委' }).rows }),
-  'unit 市卫生健康委员会': () => ({ columns: q.UNIT_ITEM_COLUMNS, rows: q.unitItems(db, { name: '市卫生健康委员会' }).rows }),
-  'unit 卫健委': () => ({ columns: q.UNIT_ITEM_COLUMNS, rows: q.unitItems(db, { name: '卫健委' }).rows }),
-  [`unit ${qualified}`]: () => ({ columns: q.UNIT_ITEM_COLUMNS, rows: q.unitItems(db, { name: qualified }).rows }),
+  units: () => ({ columns: q.UNIT_COLUMNS, ...q.pageUnits(db, {}, P) }),
+  'units --offset 40000': () => ({ columns: q.UNIT_COLUMNS, ...q.pageUnits(db, {}, { limit: 100, offset: 40000 }) }),
+  [`units --plan ${plan}`]: () => ({ columns: q.UNIT_COLUMNS, ...q.pageUnits(db, { plan: String(plan) }, P) }),
+  'unit 市卫健委': () => ({ columns: q.UNIT_ITEM_COLUMNS, ...q.unitItems(db, { name: '市卫健委', page: P }) }),
+  'unit 市卫生健康委员会': () => ({ columns: q.UNIT_ITEM_COLUMNS, ...q.unitItems(db, { name: '市卫生健康委员会', page: P }) }),
+  'unit 卫健委': () => ({ columns: q.UNIT_ITEM_COLUMNS, ...q.unitItems(db, { name: '卫健委', page: P }) }),
+  'unit 教育局 --offset 20000': () => ({ columns: q.UNIT_ITEM_COLUMNS, ...q.unitItems(db, { name: '教育局', page: { limit: 100, offset: 20000 } }) }),
+  'unit 妇联 --role 牵头': () => ({ columns: q.UNIT_ITEM_COLUMNS, ...q.unitItems(db, { name: '妇联', role: '牵头', page: P }) }),
+  [`unit ${qualified}`]: () => ({ columns: q.UNIT_ITEM_COLUMNS, ...q.unitItems(db, { name: qualified, page: P }) }),
   'targets --unit 市卫健委 --year 2025': () => ({ columns: q.TARGET_COLUMNS, rows: q.findTargets(db, { unit: '市卫健委', year: 2025 }).rows }),
   'targets --indicator 死亡率 --kind goal': () => ({ columns: q.TARGET_COLUMNS, rows: q.findTargets(db, { indicator: '死亡率', kind: 'goal' }).rows }),
   [`targets --plan ${planWord}`]: () => ({ columns: q.TARGET_COLUMNS, rows: q.findTargets(db, { plan: planWord }).rows }),
@@ -45,12 +50,22 @@ const cases = {
   [`align ${child}`]: () => ({ columns: q.ALIGN_COLUMNS, rows: q.alignPlan(db, { plan: String(child), rules }).rows }),
   indicators: () => (q.catalogueCoverage(db), { columns: q.INDICATOR_COLUMNS, rows: q.listIndicators(db) }),
   'indicators --unmapped': () => (q.catalogueCoverage(db), { columns: q.TARGET_COLUMNS, rows: q.unmappedTargets(db) }),
-  gaps: () => ({ columns: q.GAP_COLUMNS, rows: q.findGaps(db) }),
-  'gaps --summary': () => ({ columns: q.GAP_SUMMARY_COLUMNS, rows: q.gapSummary(db) }),
-  [`gaps --plan ${plan}`]: () => ({ columns: q.GAP_COLUMNS, rows: q.findGaps(db, { plan: String(plan) }) }),
+  gaps: () => ({ columns: q.GAP_COLUMNS, ...q.pageGaps(db, {}, P) }),
+  'gaps --offset 80000': () => ({ columns: q.GAP_COLUMNS, ...q.pageGaps(db, {}, { limit: 100, offset: 80000 }) }),
+  'gaps --kind 目标': () => ({ columns: q.GAP_COLUMNS, ...q.pageGaps(db, { kind: '目标' }, P) }),
+  'gaps --summary': () => ({ columns: q.GAP_SUMMARY_COLUMNS, ...q.pageGapSummary(db, {}, P) }),
+  [`gaps --plan ${plan}`]: () => ({ columns: q.GAP_COLUMNS, ...q.pageGaps(db, { plan: String(plan) }, P) }),
   'search 近视': () => ({ columns: q.SEARCH_COLUMNS, rows: q.searchItems(db, { query: '近视', rules }).rows }),
   'search 托育 服务': () => ({ columns: q.SEARCH_COLUMNS, rows: q.searchItems(db, { query: '托育 服务', rules }).rows }),
   [`review ${plan}`]: () => ({ columns: [{ key: 'ref' }], rows: reviewPlan(db, plan).facts }),
+};
+
+/** Every row (--all, --json, --csv): reported for information, not held to the limit (printing 87 000 rows is not an answer at once). */
+const ALL = {
+  'plans --all': () => ({ columns: q.PLAN_COLUMNS, rows: q.listPlans(db) }),
+  'units --all': () => ({ columns: q.UNIT_COLUMNS, rows: q.listUnits(db) }),
+  'unit 卫健委 --all': () => ({ columns: q.UNIT_ITEM_COLUMNS, rows: q.unitItems(db, { name: '卫健委' }).rows }),
+  'gaps --all': () => ({ columns: q.GAP_COLUMNS, rows: q.findGaps(db) }),
 };
 
 // load jieba and the rules once, outside the timings (a CLI run pays this once)
@@ -66,12 +81,13 @@ console.log(`${file}: ${plans} plans; ${RUNS} runs per query (after one warm-up)
 console.log(`${'query'.padEnd(40)} ${'p50'.padStart(8)} ${'p95'.padStart(8)}   ${'+table p50'.padStart(10)} ${'p95'.padStart(8)}  rows`);
 let worst = 0;
 let worstName = '';
-for (const [name, fn] of Object.entries(cases)) {
+/** Times a case: p50/p95 of the query alone and with its aligned table; returns the p95 with the table. */
+function measure(name, fn, runs) {
   const qt = [];
   const tt = [];
-  let rows = 0;
+  let rows = '';
   table(fn());
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     const rs = fn();
     const t1 = performance.now();
@@ -79,13 +95,18 @@ for (const [name, fn] of Object.entries(cases)) {
     const t2 = performance.now();
     qt.push(t1 - t0);
     tt.push(t2 - t0);
-    rows = rs.rows.length;
+    rows = rs.total !== undefined && rs.total !== rs.rows.length ? `${rs.rows.length} of ${rs.total}` : String(rs.rows.length);
   }
-  const p95 = pct(tt, 95);
-  if (p95 > worst) [worst, worstName] = [p95, name];
   const f = (x) => x.toFixed(1).padStart(8);
-  console.log(`${name.padEnd(40)} ${f(pct(qt, 50))} ${f(pct(qt, 95))}   ${f(pct(tt, 50)).padStart(10)} ${f(p95)}  ${rows}`);
+  console.log(`${name.padEnd(40)} ${f(pct(qt, 50))} ${f(pct(qt, 95))}   ${f(pct(tt, 50)).padStart(10)} ${f(pct(tt, 95))}  ${rows}`);
+  return pct(tt, 95);
 }
+for (const [name, fn] of Object.entries(cases)) {
+  const p95 = measure(name, fn, RUNS);
+  if (p95 > worst) [worst, worstName] = [p95, name];
+}
+console.log('every row (--all / --json), for information:');
+for (const [name, fn] of Object.entries(ALL)) measure(name, fn, Math.min(RUNS, 5));
 db.close();
 console.log(worst <= LIMIT_MS ? `ok: every query with its table p95 ≤ ${LIMIT_MS} ms (worst ${worst.toFixed(1)} ms, ${worstName})` : `SLOW: ${worstName} p95 ${worst.toFixed(1)} ms > ${LIMIT_MS} ms`);
 process.exitCode = worst <= LIMIT_MS ? 0 : 1;

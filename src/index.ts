@@ -132,6 +132,8 @@ export interface FileOutcome {
   warnings?: string[];
   /** rebuild: the file, the rules and its plans' decisions are as when it was stored; its rows were kept */
   unchanged?: boolean;
+  /** rebuild: the file was extracted again (new rules, decisions or bytes) and gave the rows stored: they were kept */
+  sameRows?: boolean;
 }
 
 export interface BatchReport {
@@ -239,6 +241,7 @@ export async function ingestInto(db: DB, inputs: Array<string | InputEntry>, opt
         }
         o = { file, ok: true, plans: s.plans, targets: s.targets, responsibilities: s.responsibilities, replacedPlans: s.replacedPlans, replaced: s.replaced, reviewNotes: prepared.reviewNotes };
         if (s.replacedFrom.length) o.replacedFrom = s.replacedFrom;
+        if (s.sameRows) o.sameRows = true;
         if (prepared.warnings.length) o.warnings = prepared.warnings;
       } catch (e) {
         if (!(e instanceof PlandbError) && process.env.PLANDB_DEBUG) console.error(e);
@@ -331,7 +334,10 @@ export async function rebuild(corpus: string, dbFile: string, opts: BatchOptions
       },
       { copy: incremental },
     );
-  if (delta && delta.unchanged.length > 0) {
+  // over a copy of the database when it holds any of the corpus: files that keep their rows are not
+  // written again (unchanged files are not even read; after a rule change, a file that gives the
+  // rows stored is left as it is)
+  if (delta && (delta.unchanged.length > 0 || delta.counts.sources > 0)) {
     try {
       return await build(true);
     } catch (e) {

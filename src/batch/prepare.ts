@@ -7,7 +7,7 @@ import { applyCorrections, type CorrectionSet } from '../corrections/index.js';
 import { FileBudget, ingestFile, type Limits, type TextStore } from '../ingest/index.js';
 import { formatWarning, processText, requirePlans, type ReviewNote } from '../pipeline.js';
 import type { Rules } from '../rules/index.js';
-import { docRows, type DocRows } from '../store/rows.js';
+import { docRows, rowsKey, type DocRows } from '../store/rows.js';
 import { jiebaDictKey, unitModel } from '../extract/units.js';
 import { correctionsKey, extractKey } from './keys.js';
 import type { TokenCache } from './tokencache.js';
@@ -41,6 +41,7 @@ export async function prepareFile(file: string, ctx: PrepareContext): Promise<Pr
   cached?.save();
   rows.extractKey = extractKey(ctx.rules);
   rows.correctionsKey = correctionsKey(ctx.corrections, rows.plans.map((p) => p.key));
+  rows.rowsKey = rowsKey(rows);
   const warnings = [...rows.duplicates.map((t) => `plan '${t}' appears more than once in the file; the first copy was stored`), ...doc.warnings.map((w) => formatWarning(doc, w))];
   return { rows, warnings, reviewNotes: reviewed.reviewNotes };
 }

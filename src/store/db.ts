@@ -188,6 +188,8 @@ export interface WriteStats {
   replacedFrom: string[];
   /** titles of plans that appear more than once in the document: only the first copy is stored */
   duplicates: string[];
+  /** the document gave the rows already stored for its file: they were left in place */
+  sameRows?: boolean;
 }
 
 /**
@@ -216,8 +218,11 @@ function prepareWrites(db: DB) {
     delFtsOfKey: db.prepare('DELETE FROM items_fts WHERE rowid IN (SELECT i.id FROM items i JOIN plans p ON p.id = i.plan_id WHERE p.plan_key = ?)'),
     delFtsOfPath: db.prepare('DELETE FROM items_fts WHERE rowid IN (SELECT id FROM items WHERE plan_id IN (SELECT id FROM plans WHERE source_id IN (SELECT id FROM sources WHERE path = ?)))'),
     insSource: db.prepare(
-      'INSERT INTO sources (path, name, format, encoding, file_sha256, file_size, file_mtime, content_sha256, extract_key, corrections_key, pages, ingested_at, normalized_text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)',
+      'INSERT INTO sources (path, name, format, encoding, file_sha256, file_size, file_mtime, content_sha256, extract_key, corrections_key, pages, ingested_at, normalized_text, rows_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
     ),
+    // a file extracted again that gives the rows it gave before (a rule change that does not touch it)
+    sameRows: db.prepare('SELECT id FROM sources WHERE path = ? AND rows_key = ?').pluck(),
+    keepRows: db.prepare('UPDATE sources SET file_sha256 = ?, file_size = ?, file_mtime = ?, extract_key = ?, corrections_key = ? WHERE id = ?'),
     insPlan: db.prepare(
       'INSERT INTO plans (id, source_id, plan_key, title, region, subject, period_start, period_end, start, end, division_code, division_chain, province) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)',
     ),
@@ -255,6 +260,19 @@ export function writeRows(db: DB, doc: DocRows): WriteStats {
   let q = statements.get(db);
   if (!q) statements.set(db, (q = prepareWrites(db)));
   const stats: WriteStats = { plans: 0, sections: 0, items: 0, targets: 0, responsibilities: 0, replacedPlans: 0, replaced: [], replacedFrom: [], duplicates: [...doc.duplicates] };
+  const kept = doc.rowsKey ? (q.sameRows.get(doc.path, doc.rowsKey) as number | undefined) : undefined;
+  if (kept !== undefined) {
+    // the same rows as stored: only what they were extracted with and the file's state change
+    q.keepRows.run(doc.fileSha256, doc.fileSize, doc.fileMtime, doc.extractKey, doc.correctionsKey, kept);
+    for (const p of doc.plans) {
+      stats.plans++;
+      stats.sections += p.sections.length;
+      stats.items += p.items.length;
+      stats.targets += p.targets.length;
+      stats.responsibilities += p.responsibilities.length;
+    }
+    return { ...stats, sameRows: true };
+  }
   const unitIdOf = (u: DocRows['plans'][number]['responsibilities'][number]['units'][number]): number => {
     let id = q.unitId.get(u.canonical) as number | undefined;
     if (id === undefined) id = Number(q.insUnit.run(u.canonical, u.government, u.body).lastInsertRowid);
@@ -284,7 +302,7 @@ export function writeRows(db: DB, doc: DocRows): WriteStats {
     q.delSource.run(doc.path);
     for (const id of touched) q.orphanSources.run(id, id);
     const sourceId = Number(
-      q.insSource.run(doc.path, doc.name, doc.format, doc.encoding, doc.fileSha256, doc.fileSize, doc.fileMtime, doc.contentSha256, doc.extractKey, doc.correctionsKey, doc.pages, new Date().toISOString(), doc.normalizedText)
+      q.insSource.run(doc.path, doc.name, doc.format, doc.encoding, doc.fileSha256, doc.fileSize, doc.fileMtime, doc.contentSha256, doc.extractKey, doc.correctionsKey, doc.pages, new Date().toISOString(), doc.normalizedText, doc.rowsKey ?? null)
         .lastInsertRowid,
     );
     const planIds: number[] = [];

@@ -4,6 +4,7 @@
  * computes it; the thread that owns the database only inserts it (`writeRows` in db.ts), so a
  * parallel build writes exactly what a serial one does.
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { planPlace, unitGovernment } from '../divisions/government.js';
 import { shortName } from '../divisions/index.js';
@@ -150,6 +151,8 @@ export interface DocRows {
   /** what the rows were extracted with (see sources.extract_key / corrections_key); null when unknown */
   extractKey: string | null;
   correctionsKey: string | null;
+  /** hash of the rows (see rowsKey): equal keys, equal rows */
+  rowsKey?: string | null;
   plans: PlanRows[];
   warnings: WarningRow[];
   /** titles of plans that appear more than once in the document: only the first copy is stored */
@@ -309,4 +312,11 @@ export function docRows(doc: DocResult, rules: Rules, tokenize: Tokenizer = (tex
     warnings,
     duplicates,
   };
+}
+
+/** A hash of everything a document writes but its keys and the file's state (size, time, bytes): two extractions with the same key wrote the same rows. */
+export function rowsKey(rows: DocRows): string {
+  return createHash('sha256')
+    .update(JSON.stringify([rows.path, rows.name, rows.format, rows.encoding, rows.contentSha256, rows.pages, rows.plans, rows.warnings, rows.duplicates]))
+    .digest('hex');
 }

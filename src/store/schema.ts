@@ -652,6 +652,11 @@ CREATE INDEX units_government ON units(government);
 DROP INDEX units_body;
 CREATE INDEX units_body ON units(body, canonical, government, n_items, n_targets);
 
+-- what a file's rows were (a hash of everything written for it but the keys and the file's state):
+-- a rebuild after a rule change extracts every file again, and leaves the rows of a file that gives
+-- the same rows where they are (see writeRows)
+ALTER TABLE sources ADD COLUMN rows_key TEXT;
+
 -- gaps per plan (plandb gaps --summary) from the index alone
 DROP INDEX items_gaps;
 CREATE INDEX items_gaps ON items(plan_id, start, kind, n_targets)

@@ -3,7 +3,8 @@
  * - a build prepared in worker threads equals a build prepared in the main thread, row by row (ids too);
  * - a rebuild with nothing changed writes nothing; one changed, added or removed file is applied to a
  *   copy, and the result holds the same facts as a full build of the same corpus;
- * - a rule change extracts again from the cached text of PDF/Word files; --force reads no cache.
+ * - a rule change extracts again from the cached text of PDF/Word files, and leaves the rows of a
+ *   file that gives the rows stored; --force reads no cache.
  */
 import { appendFileSync, copyFileSync, cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -159,11 +160,19 @@ describe('incremental rebuild', () => {
     writeFileSync(entry, JSON.stringify(json));
     const rules = loadRules(rulesDir);
     const r = await rebuild(corpus, db, { rules, textCache: cache });
-    expect(r.mode).toBe('full');
+    expect(r.mode).toBe('incremental');
     expect(r.failed).toBe(0);
     expect(extracted(r)).toHaveLength(r.files.length);
     const text = () => new Database(db, { readonly: true }).prepare("SELECT normalized_text FROM sources WHERE format = 'pdf'").pluck().get() as string;
     expect(text()).toContain('为认真贯彻落实');
+    // the comment changes no row: every file but the PDF (whose cached text now differs) gave the rows stored, left in place
+    expect(r.files.filter((f) => !f.sameRows).map((f) => path.extname(f.file))).toEqual(['.pdf']);
+    // and the database is what a full build with these rules and this cache makes
+    const other = path.join(dir, 'full-after-rule-change.db');
+    const full = await rebuild(corpus, other, { rules, textCache: cache });
+    expect(full.mode).toBe('full');
+    expect(full.files.some((f) => f.sameRows)).toBe(false);
+    expect(facts(db)).toEqual(facts(other));
     const forced = await rebuild(corpus, db, { rules, textCache: cache, force: true });
     expect(forced.mode).toBe('full');
     expect(text()).not.toContain('为认真贯彻落实');

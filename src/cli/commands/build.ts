@@ -67,12 +67,16 @@ export function summary(report: BatchReport, dbFile: string, io: Io, verb: strin
   const unchanged = report.files.filter((f) => f.unchanged).length;
   if (report.mode === 'none') io.out(escapeControls(`${dbFile} is up to date: ${total} files unchanged, nothing written (--force extracts every file again)`));
   else {
-    const delta = report.mode === 'incremental' ? `; ${ok - unchanged} extracted, ${unchanged} unchanged, ${report.removed?.length ?? 0} removed` : '';
+    const same = report.files.filter((f) => f.sameRows).length;
+    const sameNote = same ? ` (${same} gave the rows stored: kept)` : '';
+    const delta = report.mode === 'incremental' ? `; ${ok - unchanged} extracted${sameNote}, ${unchanged} unchanged, ${report.removed?.length ?? 0} removed` : '';
     io.out(escapeControls(`${verb} ${dbFile}: ${ok} of ${total} files ingested${report.failed ? ` (${report.failed} failed, see above)` : ''}${delta}`));
   }
   io.out(`  ${c.plans} plans, ${c.sections} sections, ${c.items} items, ${c.targets} targets, ${c.units} units, ${c.responsibilities} responsibilities`);
   const replaced = report.files.flatMap((f) => f.replaced ?? []);
-  if (replaced.length) io.out(`  ${replaced.length} plan(s) replaced by a newer copy: ${escapeControls(replaced.join('; '))}`);
+  const SHOWN = 10;
+  const more = replaced.length > SHOWN ? `; and ${replaced.length - SHOWN} more` : '';
+  if (replaced.length) io.out(`  ${replaced.length} plan(s) replaced by a newer copy: ${escapeControls(replaced.slice(0, SHOWN).join('; '))}${more}`);
   const stale = notes.filter((n) => n.kind === 'stale').length;
   if (stale) io.out(`  ${stale} stale correction(s), see above and plandb corrections --stale`);
   if (nWarn) io.out(`  ${nWarn} warning(s); all warnings: sqlite3 ${dbFile} "SELECT source, severity, code, message FROM v_warnings"`);
