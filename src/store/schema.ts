@@ -585,4 +585,14 @@ CREATE TRIGGER sections_labels AFTER INSERT ON sections BEGIN
 END;
 `,
   },
+  {
+    name: '011-listing-order',
+    sql: `
+-- target listings read a page at a time in plan and document order (plandb targets, indicators
+-- --unmapped, /targets): the order from an index, so that the first rows come without sorting them all
+CREATE INDEX targets_plan_start ON targets(plan_id, start);
+-- the years a target listing can be filtered by (/targets) and --year, from an index
+CREATE INDEX targets_year ON targets(effective_year);
+`,
+  },
 ];
