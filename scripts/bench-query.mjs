@@ -29,6 +29,9 @@ const qualified = one("SELECT canonical FROM units WHERE canonical LIKE '%市卫
 const indicator = one("SELECT indicator FROM targets WHERE indicator_id = 'H002' LIMIT 1") ? '婴儿死亡率' : one('SELECT indicator FROM targets LIMIT 1');
 
 const table = (rs) => q.formatTable(rs);
+// the page a table shows by default (plandb CMD), and --all
+const P = { limit: 100, offset: 0 };
+const paged = (columns, r) => ({ columns, rows: r.rows, total: r.total, offset: r.offset });
 const cases = {
   plans: () => ({ columns: q.PLAN_COLUMNS, rows: q.listPlans(db) }),
   [`show ${plan}`]: () => ({ columns: q.OUTLINE_COLUMNS, rows: q.showPlan(db, { plan: String(plan) }).outline }),
@@ -38,18 +41,24 @@ const cases = {
   'unit 市卫生健康委员会': () => ({ columns: q.UNIT_ITEM_COLUMNS, rows: q.unitItems(db, { name: '市卫生健康委员会' }).rows }),
   'unit 卫健委': () => ({ columns: q.UNIT_ITEM_COLUMNS, rows: q.unitItems(db, { name: '卫健委' }).rows }),
   [`unit ${qualified}`]: () => ({ columns: q.UNIT_ITEM_COLUMNS, rows: q.unitItems(db, { name: qualified }).rows }),
-  'targets --unit 市卫健委 --year 2025': () => ({ columns: q.TARGET_COLUMNS, rows: q.findTargets(db, { unit: '市卫健委', year: 2025 }).rows }),
-  'targets --indicator 死亡率 --kind goal': () => ({ columns: q.TARGET_COLUMNS, rows: q.findTargets(db, { indicator: '死亡率', kind: 'goal' }).rows }),
-  [`targets --plan ${planWord}`]: () => ({ columns: q.TARGET_COLUMNS, rows: q.findTargets(db, { plan: planWord }).rows }),
-  [`compare ${indicator}`]: () => ({ columns: q.COMPARE_COLUMNS, rows: q.compareIndicator(db, { indicator, rules }).rows }),
-  [`align ${child}`]: () => ({ columns: q.ALIGN_COLUMNS, rows: q.alignPlan(db, { plan: String(child), rules }).rows }),
-  indicators: () => (q.catalogueCoverage(db), { columns: q.INDICATOR_COLUMNS, rows: q.listIndicators(db) }),
-  'indicators --unmapped': () => (q.catalogueCoverage(db), { columns: q.TARGET_COLUMNS, rows: q.unmappedTargets(db) }),
+  'targets --unit 市卫健委 --year 2025': () => paged(q.TARGET_COLUMNS, q.findTargets(db, { unit: '市卫健委', year: 2025, page: P })),
+  'targets --indicator 死亡率 --kind goal': () => paged(q.TARGET_COLUMNS, q.findTargets(db, { indicator: '死亡率', kind: 'goal', page: P })),
+  'targets --indicator 死亡率 --kind goal --all': () => paged(q.TARGET_COLUMNS, q.findTargets(db, { indicator: '死亡率', kind: 'goal' })),
+  [`targets --plan ${planWord}`]: () => paged(q.TARGET_COLUMNS, q.findTargets(db, { plan: planWord, page: P })),
+  targets: () => paged(q.TARGET_COLUMNS, q.findTargets(db, { page: P })),
+  [`compare ${indicator}`]: () => paged(q.COMPARE_COLUMNS, q.compareIndicator(db, { indicator, rules, page: P })),
+  [`compare ${indicator} --all`]: () => paged(q.COMPARE_COLUMNS, q.compareIndicator(db, { indicator, rules })),
+  [`align ${child}`]: () => paged(q.ALIGN_COLUMNS, q.alignPlan(db, { plan: String(child), rules, page: P })),
+  indicators: () => (q.catalogueCoverage(db), paged(q.INDICATOR_COLUMNS, q.pageIndicators(db, {}, P))),
+  'indicators --unmapped': () => (q.catalogueCoverage(db), paged(q.TARGET_COLUMNS, q.pageUnmapped(db, P))),
+  'indicators --unmapped --all': () => (q.catalogueCoverage(db), paged(q.TARGET_COLUMNS, q.pageUnmapped(db))),
   gaps: () => ({ columns: q.GAP_COLUMNS, rows: q.findGaps(db) }),
   'gaps --summary': () => ({ columns: q.GAP_SUMMARY_COLUMNS, rows: q.gapSummary(db) }),
   [`gaps --plan ${plan}`]: () => ({ columns: q.GAP_COLUMNS, rows: q.findGaps(db, { plan: String(plan) }) }),
-  'search 近视': () => ({ columns: q.SEARCH_COLUMNS, rows: q.searchItems(db, { query: '近视', rules }).rows }),
-  'search 托育 服务': () => ({ columns: q.SEARCH_COLUMNS, rows: q.searchItems(db, { query: '托育 服务', rules }).rows }),
+  // search: 50 hits unless --limit or --all
+  'search 近视': () => paged(q.SEARCH_COLUMNS, q.searchItems(db, { query: '近视', rules, page: { limit: 50, offset: 0 } })),
+  'search 托育 服务': () => paged(q.SEARCH_COLUMNS, q.searchItems(db, { query: '托育 服务', rules, page: { limit: 50, offset: 0 } })),
+  'search 托育 服务 --all': () => paged(q.SEARCH_COLUMNS, q.searchItems(db, { query: '托育 服务', rules, page: {} })),
   [`review ${plan}`]: () => ({ columns: [{ key: 'ref' }], rows: reviewPlan(db, plan).facts }),
 };
 
