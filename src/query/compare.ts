@@ -194,9 +194,7 @@ function compareLines(db: DB, base: TargetValue[], rules: Rules | undefined): Co
   const cat = catalogue(rulesOrDefault(rules));
   const mapped = base.filter((t) => t.indicator_id && cat.byId.has(t.indicator_id));
   const parents = mapped.length ? parentsOfPlans(db, [...new Set(mapped.map((t) => t.plan_id))]) : new Map<number, number[]>();
-  const first = db.prepare(`SELECT ${VALUE_COLS} FROM targets t WHERE t.plan_id = ? AND t.indicator_id = ? AND ${NOT_REJECTED} ORDER BY (t.kind = 'table') DESC, t.start, t.id LIMIT 1`);
-  // a parent plan's target of an indicator is looked up once per comparison
-  const firstOf = new Map<string, TargetValue | null>();
+  const firstOf = firstTargets(db, mapped.map((t) => ({ indicator: t.indicator_id!, plans: parents.get(t.plan_id) ?? [] })));
   const lines: CompareLine[] = [];
   for (const t of base) {
     const e = t.indicator_id ? cat.byId.get(t.indicator_id) : undefined;
@@ -206,14 +204,38 @@ function compareLines(db: DB, base: TargetValue[], rules: Rules | undefined): Co
       continue;
     }
     for (const pp of pps) {
-      const k = `${pp}\t${e.id}`;
-      let pt = firstOf.get(k);
-      if (pt === undefined) firstOf.set(k, (pt = (first.get(pp, e.id) as TargetValue | undefined) ?? null));
+      const pt = firstOf.get(`${pp}\t${e.id}`) ?? null;
       // missing: the parent plan sets no target for the indicator
       lines.push({ target: t, parent_plan_id: pp, parent: pt, verdict: pt ? verdict(t, pt, e.better) : 'missing' });
     }
   }
   return lines;
+}
+
+/**
+ * The first target (a table row before text, then document order) of each indicator in each of the
+ * plans named with it, keyed "plan\tindicator": one query per indicator for all its plans, not one per plan.
+ */
+function firstTargets(db: DB, wanted: Array<{ indicator: string; plans: number[] }>): Map<string, TargetValue> {
+  const plansOf = new Map<string, Set<number>>();
+  for (const w of wanted) {
+    const set = plansOf.get(w.indicator) ?? new Set<number>();
+    for (const p of w.plans) set.add(p);
+    plansOf.set(w.indicator, set);
+  }
+  const stmt = db.prepare(
+    `SELECT ${VALUE_COLS} FROM targets t WHERE t.indicator_id = ? AND t.plan_id IN (SELECT value FROM json_each(?)) AND ${NOT_REJECTED}
+     ORDER BY t.plan_id, (t.kind = 'table') DESC, t.start, t.id`,
+  );
+  const first = new Map<string, TargetValue>();
+  for (const [indicator, plans] of plansOf) {
+    if (!plans.size) continue;
+    for (const t of stmt.all(indicator, JSON.stringify([...plans])) as TargetValue[]) {
+      const k = `${t.plan_id}\t${indicator}`;
+      if (!first.has(k)) first.set(k, t);
+    }
+  }
+  return first;
 }
 
 /** The rows of some lines with every column: each target's plan, heading and quote, each parent plan's title and region. */

@@ -95,7 +95,6 @@ export function registerIndicators(r: Router): void {
     // the table shows a page of the comparison; the chart and the counts use every line of it
     const c = compareIndicator(db, { indicator: raw, page: pageParam(req.query) });
     if (!c.total && !c.entry) throw notFound(`no catalogue indicator or target matches '${raw}'`);
-    const govs = planGovernments(db);
     // the lines of each target (one per parent plan), targets in order
     const byTarget = new Map<number, CompareLine[]>();
     for (const l of c.lines) byTarget.set(l.target.target_id, [...(byTarget.get(l.target.target_id) ?? []), l]);
@@ -105,6 +104,8 @@ export function registerIndicators(r: Router): void {
     for (const x of targets) if (x.value !== null) unitCount.set(unitOf(x.unit), (unitCount.get(unitOf(x.unit)) ?? 0) + 1);
     const catUnit = unitOf(c.entry?.unit);
     const unit = c.entry?.unit && unitCount.has(catUnit) ? catUnit : ([...unitCount].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '');
+    // the governments of the plans drawn and of their parents' plans
+    const govs = planGovernments(db, [...targets.map((x) => x.plan_id), ...c.lines.flatMap((l) => (l.parent_plan_id !== null ? [l.parent_plan_id] : []))]);
     const label = (planId: number, year: number | null) => {
       const g = govs.get(planId);
       return [g?.government, g?.subject, year].filter(Boolean).join(' ');
@@ -114,7 +115,8 @@ export function registerIndicators(r: Router): void {
     const marker = new Map(
       drawn.map((x) => [x.target_id, byTarget.get(x.target_id)!.find((l) => l.parent && l.parent.value !== null && unitOf(l.parent.unit) === unit) ?? null]),
     );
-    const titles = planTitles(db, [...drawn.map((x) => x.plan_id), ...[...marker.values()].flatMap((l) => (l ? [l.parent_plan_id!] : []))]);
+    // titles: the parent plans marked, and the plans without a government to label them
+    const titles = planTitles(db, [...drawn.filter((x) => !label(x.plan_id, x.effective_year)).map((x) => x.plan_id), ...[...marker.values()].flatMap((l) => (l ? [l.parent_plan_id!] : []))]);
     const points: ChartPoint[] = drawn
       .map((x) => {
         const pr = marker.get(x.target_id);
