@@ -32,8 +32,7 @@ type PlanPlace = Pick<PlanInfo, 'id' | 'subject' | 'period_start' | 'period_end'
 const chainAbove = (p: PlanPlace): string[] => (p.division_chain ?? '').split('/').filter(Boolean).slice(1);
 
 /** Of the plans of the governments above `p`, those of the same subject and an overlapping period, nearest government first. */
-function parentsAmong<T extends PlanPlace>(p: PlanPlace, candidates: T[]): T[] {
-  const chain = chainAbove(p);
+function parentsAmong<T extends PlanPlace>(p: PlanPlace, candidates: T[], chain = chainAbove(p)): T[] {
   const overlaps = (a: PlanPlace, b: PlanPlace) => a.period_start == null || b.period_start == null || (a.period_start <= (b.period_end ?? b.period_start) && b.period_start <= (a.period_end ?? a.period_start));
   return candidates
     .filter((q) => q.id !== p.id && (q.subject ?? '') === (p.subject ?? '') && overlaps(p, q))
@@ -68,7 +67,12 @@ function parentsOfPlans(db: DB, planIds: number[]): Map<number, number[]> {
   if (codes.length)
     for (const q of (db.prepare(`SELECT ${PLACE_COLS} FROM plans WHERE division_code IN (SELECT value FROM json_each(?))`).raw(true).all(json(codes)) as Raw[]).map(placeOf))
       above.set(q.division_code!, [...(above.get(q.division_code!) ?? []), q]);
-  return new Map(own.map((p) => [p.id, parentsAmong(p, chainAbove(p).flatMap((c) => above.get(c) ?? [])).map((q) => q.id)]));
+  return new Map(
+    own.map((p) => {
+      const chain = chainAbove(p);
+      return [p.id, chain.length ? parentsAmong(p, chain.flatMap((c) => above.get(c) ?? []), chain).map((q) => q.id) : []];
+    }),
+  );
 }
 
 const UNIT_SAME: Record<string, string> = { '％': '%', '个百分点': '百分点' };
