@@ -31,6 +31,7 @@ const indicator = one("SELECT indicator FROM targets WHERE indicator_id = 'H002'
 const table = (rs) => q.formatTable(rs);
 // what a command prints by default: the first page of a listing (--limit 100); --all forms are listed apart
 const P = { limit: 100, offset: 0 };
+const paged = (columns, r) => ({ columns, rows: r.rows, total: r.total, offset: r.offset });
 const cases = {
   plans: () => ({ columns: q.PLAN_COLUMNS, ...q.pagePlans(db, P) }),
   [`show ${plan}`]: () => ({ columns: q.OUTLINE_COLUMNS, rows: q.showPlan(db, { plan: String(plan) }).outline }),
@@ -43,20 +44,21 @@ const cases = {
   'unit 教育局 --offset 20000': () => ({ columns: q.UNIT_ITEM_COLUMNS, ...q.unitItems(db, { name: '教育局', page: { limit: 100, offset: 20000 } }) }),
   'unit 妇联 --role 牵头': () => ({ columns: q.UNIT_ITEM_COLUMNS, ...q.unitItems(db, { name: '妇联', role: '牵头', page: P }) }),
   [`unit ${qualified}`]: () => ({ columns: q.UNIT_ITEM_COLUMNS, ...q.unitItems(db, { name: qualified, page: P }) }),
-  'targets --unit 市卫健委 --year 2025': () => ({ columns: q.TARGET_COLUMNS, rows: q.findTargets(db, { unit: '市卫健委', year: 2025 }).rows }),
-  'targets --indicator 死亡率 --kind goal': () => ({ columns: q.TARGET_COLUMNS, rows: q.findTargets(db, { indicator: '死亡率', kind: 'goal' }).rows }),
-  [`targets --plan ${planWord}`]: () => ({ columns: q.TARGET_COLUMNS, rows: q.findTargets(db, { plan: planWord }).rows }),
-  [`compare ${indicator}`]: () => ({ columns: q.COMPARE_COLUMNS, rows: q.compareIndicator(db, { indicator, rules }).rows }),
-  [`align ${child}`]: () => ({ columns: q.ALIGN_COLUMNS, rows: q.alignPlan(db, { plan: String(child), rules }).rows }),
-  indicators: () => (q.catalogueCoverage(db), { columns: q.INDICATOR_COLUMNS, rows: q.listIndicators(db) }),
-  'indicators --unmapped': () => (q.catalogueCoverage(db), { columns: q.TARGET_COLUMNS, rows: q.unmappedTargets(db) }),
+  'targets --unit 市卫健委 --year 2025': () => paged(q.TARGET_COLUMNS, q.findTargets(db, { unit: '市卫健委', year: 2025, page: P })),
+  'targets --indicator 死亡率 --kind goal': () => paged(q.TARGET_COLUMNS, q.findTargets(db, { indicator: '死亡率', kind: 'goal', page: P })),
+  [`targets --plan ${planWord}`]: () => paged(q.TARGET_COLUMNS, q.findTargets(db, { plan: planWord, page: P })),
+  targets: () => paged(q.TARGET_COLUMNS, q.findTargets(db, { page: P })),
+  [`compare ${indicator}`]: () => paged(q.COMPARE_COLUMNS, q.compareIndicator(db, { indicator, rules, page: P })),
+  [`align ${child}`]: () => paged(q.ALIGN_COLUMNS, q.alignPlan(db, { plan: String(child), rules, page: P })),
+  indicators: () => (q.catalogueCoverage(db), paged(q.INDICATOR_COLUMNS, q.pageIndicators(db, {}, P))),
+  'indicators --unmapped': () => (q.catalogueCoverage(db), paged(q.TARGET_COLUMNS, q.pageUnmapped(db, P))),
+  'search 近视': () => paged(q.SEARCH_COLUMNS, q.searchItems(db, { query: '近视', rules, page: { limit: 50, offset: 0 } })),
+  'search 托育 服务': () => paged(q.SEARCH_COLUMNS, q.searchItems(db, { query: '托育 服务', rules, page: { limit: 50, offset: 0 } })),
   gaps: () => ({ columns: q.GAP_COLUMNS, ...q.pageGaps(db, {}, P) }),
   'gaps --offset 80000': () => ({ columns: q.GAP_COLUMNS, ...q.pageGaps(db, {}, { limit: 100, offset: 80000 }) }),
   'gaps --kind 目标': () => ({ columns: q.GAP_COLUMNS, ...q.pageGaps(db, { kind: '目标' }, P) }),
   'gaps --summary': () => ({ columns: q.GAP_SUMMARY_COLUMNS, ...q.pageGapSummary(db, {}, P) }),
   [`gaps --plan ${plan}`]: () => ({ columns: q.GAP_COLUMNS, ...q.pageGaps(db, { plan: String(plan) }, P) }),
-  'search 近视': () => ({ columns: q.SEARCH_COLUMNS, rows: q.searchItems(db, { query: '近视', rules }).rows }),
-  'search 托育 服务': () => ({ columns: q.SEARCH_COLUMNS, rows: q.searchItems(db, { query: '托育 服务', rules }).rows }),
   [`review ${plan}`]: () => ({ columns: [{ key: 'ref' }], rows: reviewPlan(db, plan).facts }),
 };
 
@@ -66,6 +68,10 @@ const ALL = {
   'units --all': () => ({ columns: q.UNIT_COLUMNS, rows: q.listUnits(db) }),
   'unit 卫健委 --all': () => ({ columns: q.UNIT_ITEM_COLUMNS, rows: q.unitItems(db, { name: '卫健委' }).rows }),
   'gaps --all': () => ({ columns: q.GAP_COLUMNS, rows: q.findGaps(db) }),
+  'targets --indicator 死亡率 --kind goal --all': () => paged(q.TARGET_COLUMNS, q.findTargets(db, { indicator: '死亡率', kind: 'goal' })),
+  [`compare ${indicator} --all`]: () => paged(q.COMPARE_COLUMNS, q.compareIndicator(db, { indicator, rules })),
+  'indicators --unmapped --all': () => (q.catalogueCoverage(db), paged(q.TARGET_COLUMNS, q.pageUnmapped(db))),
+  'search 托育 服务 --all': () => paged(q.SEARCH_COLUMNS, q.searchItems(db, { query: '托育 服务', rules, page: {} })),
 };
 
 // load jieba and the rules once, outside the timings (a CLI run pays this once)

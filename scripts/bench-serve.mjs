@@ -71,6 +71,8 @@ async function hit(url) {
 /** workbook downloads: files, not pages; ExcelJS builds them (the CLI's --xlsx code). Reported, not held to the page target. */
 const DOWNLOADS = {
   'targets .xlsx': ['/targets.xlsx'],
+  // every target, not a page (the pages' downloads give their page's rows)
+  'targets .csv?all=1': ['/targets.csv?all=1'],
   'plan .xlsx': plans.map((id) => `/plans/${id}.xlsx`),
   'targets .xlsx (filtered)': [`/targets.xlsx?indicator=${e('死亡率')}&kind=goal`],
 };

@@ -167,6 +167,8 @@ export interface BatchOptions {
   /** what one file may cost (defaults: DEFAULT_LIMITS) */
   limits?: Partial<Limits>;
   onFile?: (o: FileOutcome, done: number, total: number) => void;
+  /** a file that gives the rows stored for it keeps them in place (rebuild sets it over a copy of the database; an ingest writes what it reads) */
+  keepSameRows?: boolean;
 }
 
 /** Raised by `rebuild` when the old database is kept; carries the report so every file's reason can be shown. */
@@ -234,7 +236,7 @@ export async function ingestInto(db: DB, inputs: Array<string | InputEntry>, opt
         if (!prepared) throw error;
         let s;
         try {
-          s = writeRows(db, prepared.rows);
+          s = writeRows(db, prepared.rows, { keepSameRows: opts.keepSameRows });
         } catch (e) {
           const d = dbError(e, dbFile);
           throw new PlandbError('DB', `cannot write to database ${dbFile}: ${d.message.replace(/^database error: /, '')}`, file, d.environmental);
@@ -322,7 +324,7 @@ export async function rebuild(corpus: string, dbFile: string, opts: BatchOptions
         const ahead = incremental ? delta!.unchanged : [];
         ahead.forEach((f, i) => opts.onFile?.(f, i + 1, files.length));
         const onFile = opts.onFile && ((f: FileOutcome, done: number) => opts.onFile!(f, ahead.length + done, files.length));
-        const r = await ingestInto(db, incremental ? delta!.changed : files, { ...opts, rules: rules(), corrections, onFile });
+        const r = await ingestInto(db, incremental ? delta!.changed : files, { ...opts, rules: rules(), corrections, onFile, keepSameRows: incremental });
         // the same plan in two files: which copy is kept depends on the order of every file, so build in full
         if (incremental && r.files.some((f) => f.replacedFrom?.length) && !r.aborted) throw new PlanMoved();
         pruneOrphans(db);

@@ -5,6 +5,7 @@ import { ftsTokens, type DB } from '../store/db.js';
 import type { Column } from './format.js';
 import { resolvePlans, withHeadings } from './common.js';
 import { rulesOrDefault } from './rules.js';
+import { limitSql, type Page } from './paging.js';
 
 export interface SearchRow {
   item_id: number;
@@ -37,7 +38,11 @@ export interface SearchResult {
   tokens: string[];
   /** 'words': indexed words starting with each query word (近视 finds 近视率); 'substring': plain text scan */
   mode: 'words' | 'substring';
+  /** the page's rows, best first */
   rows: SearchRow[];
+  /** items found in all, and where the page starts */
+  total: number;
+  offset: number;
 }
 
 /** FTS5 MATCH expression: every token quoted (so FTS5 syntax in the query is literal), all required. */
@@ -97,30 +102,71 @@ export function parseLimit(s: string): number {
   return n;
 }
 
-export function searchItems(db: DB, args: { query: string; plan?: string; limit?: number; rules?: Rules }): SearchResult {
+/**
+ * Items containing every word of the query, one page of them (`page`, else the first `limit`, 50 by
+ * default), best first: the matches are ranked in the FTS index alone (bm25, then the item id, which
+ * follows plan and document order), and only the page's items are read. When none matches, a plain
+ * substring scan of the item text.
+ */
+export function searchItems(db: DB, args: { query: string; plan?: string; limit?: number; page?: Page; rules?: Rules }): SearchResult {
   const query = args.query.trim();
   if (query.length > MAX_QUERY_CHARS) throw new PlandbError('USAGE', `search query too long: ${query.length} characters (limit ${MAX_QUERY_CHARS})`);
   const tokens = ftsTokens(query, rulesOrDefault(args.rules))
     .split(' ')
     .filter((t) => /[\p{L}\p{N}]/u.test(t));
   if (!tokens.length) throw new PlandbError('USAGE', `nothing to search for in '${args.query}'`);
-  const limit = args.limit ?? 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new PlandbError('USAGE', `--limit must be a whole number from 1 to ${MAX_LIMIT}, got '${limit}'`);
+  const limit = args.page ? args.page.limit : (args.limit ?? 50);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)) throw new PlandbError('USAGE', `--limit must be a whole number from 1 to ${MAX_LIMIT}, got '${limit}'`);
+  const page = { limit, offset: args.page?.offset ?? 0 };
   const ids = args.plan !== undefined ? resolvePlans(db, args.plan).map((p) => p.id) : null;
-  const planSql = ids ? ` AND i.plan_id IN (${ids.map(() => '?').join(',')})` : '';
-  const cols = `i.id AS item_id, i.plan_id, p.title AS plan, i.section_id, i.kind, i.marker, i.text, i.page`;
-  const fts = db.prepare(
-    `SELECT ${cols} FROM items_fts f JOIN items i ON i.id = f.rowid JOIN plans p ON p.id = i.plan_id
-     WHERE items_fts MATCH ?${planSql} ORDER BY f.rank, i.plan_id, i.start LIMIT ?`,
-  );
   let mode: SearchResult['mode'] = 'words';
-  let rows = fts.all(matchExpression(tokens, true), ...(ids ?? []), limit) as SearchRow[];
-  if (!rows.length) {
+  let found = rankedMatches(db, matchExpression(tokens, true), ids);
+  let total = found.length;
+  let rows: SearchRow[];
+  if (total) rows = itemRows(db, found.slice(page.offset, limit === undefined ? undefined : page.offset + limit));
+  else {
     mode = 'substring';
-    rows = db
-      .prepare(`SELECT ${cols} FROM items i JOIN plans p ON p.id = i.plan_id WHERE instr(i.text, ?) > 0${planSql} ORDER BY i.plan_id, i.start LIMIT ?`)
-      .all(query.replace(/\s+/g, ''), ...(ids ?? []), limit) as SearchRow[];
+    ({ rows, total } = substringMatches(db, query.replace(/\s+/g, ''), ids, page));
   }
   for (const r of rows) r.snippet = snippet(r.text, query, tokens);
-  return { tokens, mode, rows: withHeadings(db, rows) };
+  return { tokens, mode, rows: withHeadings(db, rows), total, offset: page.offset };
+}
+
+/**
+ * Ids of the items matching an FTS5 expression (in the given plans), best first. One pass over the
+ * index gives every match with its bm25 rank: the count and the page come from it (counting and ranking
+ * apart read a common word's postings twice), sorted here by rank, then id.
+ */
+function rankedMatches(db: DB, match: string, planIds: number[] | null): number[] {
+  // +rowid: a filter on the matches; a plain rowid IN would start one index search per item of the plans
+  const inPlans = planIds ? ' AND +rowid IN (SELECT id FROM items WHERE plan_id IN (SELECT value FROM json_each(?)))' : '';
+  const hits = db
+    .prepare(`SELECT rowid, rank FROM items_fts WHERE items_fts MATCH ?${inPlans}`)
+    .raw(true)
+    .all(match, ...(planIds ? [JSON.stringify(planIds)] : [])) as Array<[number, number]>;
+  hits.sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+  return hits.map((h) => h[0]);
+}
+
+const ITEM_COLS = 'i.id AS item_id, i.plan_id, p.title AS plan, i.section_id, i.kind, i.marker, i.text, i.page';
+
+/** The items of `ids` with their plan, in the order of `ids`. */
+function itemRows(db: DB, ids: number[]): SearchRow[] {
+  if (!ids.length) return [];
+  const byId = new Map(
+    (db.prepare(`SELECT ${ITEM_COLS} FROM items i JOIN plans p ON p.id = i.plan_id WHERE i.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as SearchRow[]).map((r) => [r.item_id, r]),
+  );
+  return ids.map((id) => byId.get(id)!);
+}
+
+/** A page of the items whose text contains `needle` (a scan: only when the index finds nothing), in plan and document order, and their number. */
+function substringMatches(db: DB, needle: string, planIds: number[] | null, page: Page): { rows: SearchRow[]; total: number } {
+  const planSql = planIds ? ` AND i.plan_id IN (${planIds.map(() => '?').join(',')})` : '';
+  const params = [needle, ...(planIds ?? [])];
+  const rows = db
+    .prepare(`SELECT ${ITEM_COLS} FROM items i JOIN plans p ON p.id = i.plan_id WHERE instr(i.text, ?) > 0${planSql} ORDER BY i.plan_id, i.start${limitSql(page)}`)
+    .all(...params) as SearchRow[];
+  const whole = !page.offset && (page.limit === undefined || rows.length < page.limit);
+  const total = whole ? rows.length : (db.prepare(`SELECT count(*) FROM items i WHERE instr(i.text, ?) > 0${planSql}`).pluck().get(...params) as number);
+  return { rows, total };
 }

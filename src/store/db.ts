@@ -256,11 +256,11 @@ function prepareWrites(db: DB) {
 }
 
 /** Inserts a document's rows in one transaction (see writeDocument). Only SQL: the rows are computed by docRows. */
-export function writeRows(db: DB, doc: DocRows): WriteStats {
+export function writeRows(db: DB, doc: DocRows, opts: { keepSameRows?: boolean } = {}): WriteStats {
   let q = statements.get(db);
   if (!q) statements.set(db, (q = prepareWrites(db)));
   const stats: WriteStats = { plans: 0, sections: 0, items: 0, targets: 0, responsibilities: 0, replacedPlans: 0, replaced: [], replacedFrom: [], duplicates: [...doc.duplicates] };
-  const kept = doc.rowsKey ? (q.sameRows.get(doc.path, doc.rowsKey) as number | undefined) : undefined;
+  const kept = opts.keepSameRows && doc.rowsKey ? (q.sameRows.get(doc.path, doc.rowsKey) as number | undefined) : undefined;
   if (kept !== undefined) {
     // the same rows as stored: only what they were extracted with and the file's state change
     q.keepRows.run(doc.fileSha256, doc.fileSize, doc.fileMtime, doc.extractKey, doc.correctionsKey, kept);

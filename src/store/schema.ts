@@ -663,4 +663,31 @@ CREATE INDEX items_gaps ON items(plan_id, start, kind, n_targets)
   WHERE review = 0 AND n_responsibilities = 0 AND ((marker IS NOT NULL AND kind IN ('goal','task')) OR n_targets > 0);
 `,
   },
+  {
+    name: '011-listing-order',
+    sql: `
+-- target listings read a page at a time in plan and document order (plandb targets, indicators
+-- --unmapped, /targets): the order from an index, so that the first rows come without sorting them all
+CREATE INDEX targets_plan_start ON targets(plan_id, start);
+-- the years a target listing can be filtered by (/targets) and --year, from an index
+CREATE INDEX targets_year ON targets(effective_year);
+
+-- v_targets with the columns from other tables as scalar subqueries: SQLite reads them only for the
+-- columns a query uses, so that \`SELECT region, count(*) FROM v_targets GROUP BY region\` (the SQL page's
+-- example) joins plans alone instead of four tables per target (half the time on 126,000 targets).
+-- The same rows and columns as 006's: a plan always has its source (plans.source_id is NOT NULL, a foreign key).
+DROP VIEW v_targets;
+CREATE VIEW v_targets AS
+SELECT t.id AS target_id, p.id AS plan_id, p.title AS plan, p.region, p.province, p.division_code, p.subject,
+       (SELECT s.path FROM sections s WHERE s.id = t.section_id) AS heading,
+       (SELECT s.title FROM sections s WHERE s.id = t.section_id) AS section,
+       t.kind, t.indicator, t.indicator_id,
+       (SELECT ind.name FROM indicators ind WHERE ind.id = t.indicator_id) AS indicator_name,
+       (SELECT ind.domain FROM indicators ind WHERE ind.id = t.indicator_id) AS domain,
+       t.op, t.value, t.value2, t.unit, t.year, t.effective_year, t.baseline, t.baseline_year, t.quote, t.page,
+       (SELECT src.name FROM sources src INDEXED BY sources_name WHERE src.id = p.source_id) AS source, t.status
+FROM targets t JOIN plans p ON p.id = t.plan_id
+WHERE t.status <> 'rejected';
+`,
+  },
 ];

@@ -125,11 +125,10 @@ export function registerQuery(program: Command, state: CliState): void {
     .addHelpText('after', examples(['plandb targets --unit 市卫健委 --year 2025', 'plandb targets --plan 朔州 --kind goal --csv > 朔州.csv', 'plandb targets --indicator 死亡率 --json']))
     .action(async (o: OutputOptions & { indicator?: string; plan?: string; unit?: string; region?: string; year?: string; kind?: string; includeRejected?: boolean }) => {
       const { TARGET_COLUMNS, findTargets } = await import('../../query/targets.js');
-      return run(o, (db) => ({
-        columns: TARGET_COLUMNS,
-        rows: findTargets(db, { indicator: o.indicator, plan: o.plan, unit: o.unit, region: o.region, year: o.year, kind: o.kind, includeRejected: !!o.includeRejected }).rows,
-        sheet: 'targets',
-      }));
+      return run(o, (db) => {
+        const r = findTargets(db, { indicator: o.indicator, plan: o.plan, unit: o.unit, region: o.region, year: o.year, kind: o.kind, includeRejected: !!o.includeRejected, page: pageFor(o) });
+        return { columns: TARGET_COLUMNS, rows: r.rows, total: r.total, offset: r.offset, sheet: 'targets' };
+      });
     });
 
   addOutputOptions(
@@ -146,13 +145,16 @@ export function registerQuery(program: Command, state: CliState): void {
       const { COMPARE_COLUMNS, compareIndicator } = await import('../../query/compare.js');
       return run(o, (db) => {
         const indicator = words.join(' ');
-        const c = compareIndicator(db, { indicator, includeRejected: !!o.includeRejected });
+        const c = compareIndicator(db, { indicator, includeRejected: !!o.includeRejected, page: pageFor(o) });
         const names = c.entry ? `${c.entry.id} ${c.entry.name} (${c.entry.domain}, ${c.entry.better} is better)` : indicator;
         return {
           columns: COMPARE_COLUMNS,
           rows: c.rows,
+          total: c.total,
+          offset: c.offset,
           sheet: 'compare',
-          title: `${names}: ${new Set(c.rows.map((r) => r.target_id)).size} targets in ${c.plans} plans${c.groups.length > 1 ? `, written ${c.groups.length} ways` : ''}`,
+          // counts of the whole comparison, not of the page
+          title: `${names}: ${c.targets} targets in ${c.plans} plans${c.groups.length > 1 ? `, written ${c.groups.length} ways` : ''}`,
         };
       });
     });
@@ -167,11 +169,13 @@ export function registerQuery(program: Command, state: CliState): void {
     .action(async (plan: string[], o: OutputOptions) => {
       const { ALIGN_COLUMNS, alignPlan } = await import('../../query/compare.js');
       return run(o, (db) => {
-        const r = alignPlan(db, { plan: plan.join(' ') });
-        const counts = ['stricter', 'equal', 'looser', 'missing', 'not comparable'].map((v) => `${r.rows.filter((x) => x.verdict === v).length} ${v}`).join(', ');
+        const r = alignPlan(db, { plan: plan.join(' '), page: pageFor(o) });
+        const counts = Object.entries(r.counts).map(([v, n]) => `${n} ${v}`).join(', ');
         return {
           columns: ALIGN_COLUMNS,
           rows: r.rows,
+          total: r.total,
+          offset: r.offset,
           sheet: 'align',
           title: r.parents.length
             ? `${r.plan.title} against ${r.parents.map((p) => p.title).join('; ')}: ${counts}`
@@ -189,15 +193,15 @@ export function registerQuery(program: Command, state: CliState): void {
   )
     .addHelpText('after', examples(['plandb indicators', 'plandb indicators --domain 健康', 'plandb indicators --unmapped --tsv']))
     .action(async (o: OutputOptions & { unmapped?: boolean; domain?: string }) => {
-      const { INDICATOR_COLUMNS, catalogueCoverage, listIndicators, unmappedTargets } = await import('../../query/compare.js');
+      const { INDICATOR_COLUMNS, catalogueCoverage, pageIndicators, pageUnmapped } = await import('../../query/compare.js');
       const { TARGET_COLUMNS } = await import('../../query/targets.js');
       return run(o, (db) => {
         const c = catalogueCoverage(db);
         const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(1)}%` : '–');
         const cover = `${c.mapped}/${c.targets} targets (${pct(c.mapped, c.targets)}) and ${c.tableMapped}/${c.tableRows} table rows (${pct(c.tableMapped, c.tableRows)}) map to the catalogue`;
-        return o.unmapped
-          ? { columns: TARGET_COLUMNS, rows: unmappedTargets(db), sheet: 'unmapped', title: cover }
-          : { columns: INDICATOR_COLUMNS, rows: listIndicators(db, { domain: o.domain }), sheet: 'indicators', title: cover };
+        const page = pageFor(o);
+        const r = o.unmapped ? pageUnmapped(db, page) : pageIndicators(db, { domain: o.domain }, page);
+        return { columns: o.unmapped ? TARGET_COLUMNS : INDICATOR_COLUMNS, rows: r.rows, total: r.total, offset: r.offset, sheet: o.unmapped ? 'unmapped' : 'indicators', title: cover };
       });
     });
 
@@ -227,12 +231,13 @@ export function registerQuery(program: Command, state: CliState): void {
       .argument('<query...>', 'words to find (Chinese is split into words; all must occur)')
       .option('--plan <text>', 'plan id or part of the title'),
   )
-    .addHelpText('after', examples(['plandb search 近视', 'plandb search 托育 服务 --plan 苏州', 'plandb search 心理健康 --csv > 心理健康.csv']))
+    .addHelpText('after', examples(['plandb search 近视', 'plandb search 托育 服务 --plan 苏州', 'plandb search 近视 --offset 50', 'plandb search 心理健康 --all --csv > 心理健康.csv']))
     .action(async (words: string[], o: OutputOptions & { plan?: string }) => {
-      const { SEARCH_COLUMNS, parseLimit, searchItems } = await import('../../query/search.js');
+      const { SEARCH_COLUMNS, searchItems } = await import('../../query/search.js');
       return run(o, (db) => {
-        const r = searchItems(db, { query: words.join(' '), plan: o.plan, limit: parseLimit(o.limit ?? '50') });
-        return { columns: SEARCH_COLUMNS, rows: r.rows, sheet: 'search' };
+        // the best 50 hits in every output unless --limit or --all
+        const r = searchItems(db, { query: words.join(' '), plan: o.plan, page: pageFor(o, { table: 50, data: 50 }) });
+        return { columns: SEARCH_COLUMNS, rows: r.rows, total: r.total, offset: r.offset, sheet: 'search' };
       });
     });
 

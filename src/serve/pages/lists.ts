@@ -29,16 +29,24 @@ export function registerLists(r: Router): void {
       year: text(req.query.year),
       kind: text(req.query.kind),
     };
-    const { rows, unit } = findTargets(db, f);
-    const years = stmt(db, 'SELECT DISTINCT effective_year FROM targets WHERE effective_year IS NOT NULL ORDER BY 1').pluck().all() as number[];
-    const plans = listPlans(db).map((p) => ({ id: p.id, title: p.title }));
+    const { rows, unit, total, offset } = findTargets(db, { ...f, page: pageParam(req.query) });
+    // the filters' choices: the few distinct years walked in their index (one seek each), every plan's title
+    const years = stmt(
+      db,
+      `WITH RECURSIVE y(v) AS (SELECT min(effective_year) FROM targets
+         UNION ALL SELECT (SELECT min(effective_year) FROM targets WHERE effective_year > y.v) FROM y WHERE y.v IS NOT NULL)
+       SELECT v FROM y WHERE v IS NOT NULL`,
+    )
+      .pluck()
+      .all() as number[];
+    const plans = stmt(db, 'SELECT id, title FROM plans ORDER BY id').all() as Array<{ id: number; title: string }>;
     return {
       view: 'targets',
       title: 'Targets',
       data: { filters: f, unit: unit ?? null, options: { kinds: TARGET_KINDS, years, plans } },
       tables: {
         targets: {
-          rs: { columns: TARGET_COLUMNS, rows, sheet: 'targets' },
+          rs: { columns: TARGET_COLUMNS, rows, total, offset, sheet: 'targets' },
           links: {
             plan: (x) => `/plans/${x.plan_id}`,
             indicator: indicatorHref,
@@ -52,16 +60,18 @@ export function registerLists(r: Router): void {
   r.page('/search', (ctx, req) => {
     const q = text(req.query.q);
     const plan = text(req.query.plan);
-    const limit = intParam(req.query.limit, 'limit', 1, 500) ?? 50;
+    // a page of 50 hits (?limit= as before, or ?size=), ?offset= for the next; ?all=1 every hit
+    const asked = pageParam(req.query);
+    const limit = req.query.size === undefined && asked.limit !== undefined ? (intParam(req.query.limit, 'limit', 1, 500) ?? 50) : asked.limit;
     if (!q)
       return {
         view: 'search',
         title: 'Search',
-        data: { q: '', plan: plan ?? '', mode: null, tokens: [], _hits: [] },
+        data: { q: '', plan: plan ?? '', mode: null, tokens: [], total: 0, _hits: [] },
         tables: { results: { rs: { columns: SEARCH_COLUMNS, rows: [], sheet: 'search' } } },
       } satisfies Page;
     const db = ctx.dbs.get();
-    const res = searchItems(db, { query: q, plan, limit });
+    const res = searchItems(db, { query: q, plan, page: { limit, offset: asked.offset } });
     // snippets with the hit marked, escaped piece by piece
     const hits = res.rows.map((x) => ({
       ...x,
@@ -72,8 +82,8 @@ export function registerLists(r: Router): void {
     return {
       view: 'search',
       title: `Search: ${q}`,
-      data: { q, plan: plan ?? '', mode: res.mode, tokens: res.tokens, _hits: hits },
-      tables: { results: { rs: { columns: SEARCH_COLUMNS, rows: res.rows, sheet: 'search' } } },
+      data: { q, plan: plan ?? '', mode: res.mode, tokens: res.tokens, total: res.total, _hits: hits },
+      tables: { results: { rs: { columns: SEARCH_COLUMNS, rows: res.rows, total: res.total, offset: res.offset, sheet: 'search' } } },
     } satisfies Page;
   });
 
