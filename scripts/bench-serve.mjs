@@ -29,7 +29,7 @@ const unitList = (await json('/units.json?all=1')).units;
 const allUnits = unitList.map((u) => u.id);
 const allBodies = [...new Set(unitList.map((u) => u.body ?? u.unit))].map((b) => encodeURIComponent(b));
 // catalogue entries that some target uses (an unused entry's page is an empty compare)
-const allIndicators = (await json('/indicators.json')).indicators.filter((i) => i.targets > 0).map((i) => encodeURIComponent(i.id));
+const allIndicators = (await json('/indicators.json?all=1')).indicators.filter((i) => i.targets > 0).map((i) => encodeURIComponent(i.id));
 const [plans, units, bodies, indicators] = [allPlans, allUnits, allBodies, allIndicators].map(sample);
 const e = encodeURIComponent;
 
