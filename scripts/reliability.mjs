@@ -90,7 +90,9 @@ function inspect() {
   }
 }
 
-const leftovers = () => fs.readdirSync(dbDir).filter((n) => n !== 'plans.db');
+// what is beside the database but the database and its caches' whole entries (a half-written cache entry, NAME.PID.X.tmp, counts)
+const cacheEntry = (n) => n === 'cache' || (n.startsWith(`cache${path.sep}`) && !n.endsWith('.tmp'));
+const leftovers = () => fs.readdirSync(dbDir, { recursive: true }).filter((n) => n !== 'plans.db' && !cacheEntry(n));
 
 // reference states, built without interruption
 const t0 = await runPlandb(['rebuild', '--corpus', B]);

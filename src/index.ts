@@ -5,7 +5,7 @@ import path from 'node:path';
 import { defaultJobs, openPool } from './batch/pool.js';
 import { prepareFile, type ErrorData, type Prepared, type PrepareContext } from './batch/prepare.js';
 import { pruneOrphans, rebuildDelta, recordSuperseded, removeSources, type RebuildMode } from './batch/incremental.js';
-import { TextCache } from './batch/textcache.js';
+import { TextCache, sweepCacheTemps } from './batch/textcache.js';
 import { TokenCache } from './batch/tokencache.js';
 import { PlandbError, errorLine, isEnvironmental, type ErrorCode } from './errors.js';
 import { DEFAULT_LIMITS, FileBudget, checkRegular, fsError, ingestFile, type Limits } from './ingest/index.js';
@@ -201,6 +201,8 @@ export async function ingestInto(db: DB, inputs: Array<string | InputEntry>, opt
   const ctx: PrepareContext = { rules, corrections, limits: opts.limits };
   if (opts.textCache) ctx.store = new TextCache(opts.textCache, !opts.force);
   if (opts.tokenCache) ctx.tokens = new TokenCache(opts.tokenCache, !opts.force);
+  // what killed processes left half-written in the caches
+  for (const dir of [opts.textCache, opts.tokenCache]) if (dir) sweepCacheTemps(dir);
   const toPrepare = entries.filter((e) => !e.skip).length;
   const jobs = Math.max(1, Math.min(opts.jobs ?? opts.concurrency ?? defaultJobs(), toPrepare));
   // workers load rules by folder: a rule set changed in memory is prepared here

@@ -126,20 +126,10 @@ export const COMPARE_COLUMNS: Column[] = [
 ];
 
 /** What a comparison reads of every target it lists: enough for the verdicts and a chart (no plan, heading or quote). */
-export interface TargetValue {
-  target_id: number;
-  plan_id: number;
-  kind: string;
-  indicator: string;
-  indicator_key: string;
-  indicator_id: string | null;
-  op: string;
-  value: number | null;
-  value2: number | null;
-  unit: string | null;
-  year: number | null;
-  effective_year: number | null;
-}
+export type TargetValue = Pick<
+  TargetRow,
+  'target_id' | 'plan_id' | 'kind' | 'indicator' | 'indicator_key' | 'indicator_id' | 'op' | 'value' | 'value2' | 'unit' | 'year' | 'effective_year'
+>;
 
 const VALUE_COLS = 't.id AS target_id, t.plan_id, t.kind, t.indicator, t.indicator_key, t.indicator_id, t.op, t.value, t.value2, t.unit, t.year, t.effective_year';
 /** The rows of a statement selecting VALUE_COLS. */

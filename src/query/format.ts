@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { PlandbError } from '../errors.js';
 import { displayWidth, truncate } from './width.js';
-import { TABLE_PAGE, pageFooter, parseCount, type Page } from './paging.js';
+import { MAX_LIMIT, TABLE_PAGE, pageFooter, parseCount, type Page } from './paging.js';
 
 export { displayWidth, truncate };
 
@@ -76,7 +76,7 @@ export function addOutputOptions(cmd: Command): Command {
  * outputs (--json, --csv, --tsv, --xlsx) give `data` rows (every row unless --limit).
  */
 export function pageFor(o: Pick<OutputOptions, 'limit' | 'offset' | 'all' | 'json' | 'csv' | 'tsv' | 'xlsx'>, defaults: { table?: number; data?: number } = {}): Page {
-  const limit = parseCount(o.limit, '--limit', 1);
+  const limit = parseCount(o.limit, '--limit', 1, MAX_LIMIT);
   const offset = parseCount(o.offset, '--offset') ?? 0;
   if (o.all && limit !== undefined) throw new PlandbError('USAGE', 'choose one of --all, --limit');
   const dataMode = !!(o.json || o.csv || o.tsv || o.xlsx);

@@ -22,7 +22,8 @@ export interface Paged<T> {
 
 /** The rows a table shows when no --limit, --offset or --all is given. */
 export const TABLE_PAGE = 100;
-export const MAX_PAGE = 1_000_000;
+/** The largest --limit (every row: --all). */
+export const MAX_LIMIT = 100_000;
 
 /** ` LIMIT n OFFSET m` for a page (nothing for every row); the numbers are checked integers. */
 export function limitSql(page: Page | undefined): string {
@@ -37,12 +38,12 @@ export function pageOf<T>(rows: T[], page: Page | undefined): Paged<T> {
   return { rows: offset || end !== undefined ? rows.slice(offset, end) : rows, offset, total: rows.length };
 }
 
-/** A --limit or --offset value: a whole number ≥ min, or a one-line usage error. */
-export function parseCount(s: string | number | undefined, option: string, min = 0): number | undefined {
+/** A --limit or --offset value: a whole number from min to max, or a one-line usage error. */
+export function parseCount(s: string | number | undefined, option: string, min = 0, max = 1_000_000_000): number | undefined {
   if (s === undefined) return undefined;
   const t = String(s).trim();
-  const n = /^\d+$/.test(t) ? Number(t) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > MAX_PAGE * 1000) throw new PlandbError('USAGE', `${option} must be a whole number ≥ ${min} (got '${s}')`);
+  const n = /^\d{1,10}$/.test(t) ? Number(t) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new PlandbError('USAGE', `${option} must be a whole number from ${min} to ${max}, got '${s}'`);
   return n;
 }
 

@@ -5,7 +5,7 @@ import { ftsTokens, type DB } from '../store/db.js';
 import type { Column } from './format.js';
 import { resolvePlans, withHeadings } from './common.js';
 import { rulesOrDefault } from './rules.js';
-import { limitSql, type Page } from './paging.js';
+import { MAX_LIMIT, limitSql, type Page } from './paging.js';
 
 export interface SearchRow {
   item_id: number;
@@ -92,8 +92,6 @@ export function snippet(text: string, query: string, tokens: string[]): string {
  */
 /** Longest query accepted (characters): a search is a few words, and matching grows with every word. */
 export const MAX_QUERY_CHARS = 200;
-/** Largest --limit. */
-export const MAX_LIMIT = 100_000;
 
 /** Parses --limit: a whole number from 1 to MAX_LIMIT, else a usage error. */
 export function parseLimit(s: string): number {
