@@ -169,6 +169,8 @@ export interface BatchOptions {
   onFile?: (o: FileOutcome, done: number, total: number) => void;
   /** a file that gives the rows stored for it keeps them in place (rebuild sets it over a copy of the database; an ingest writes what it reads) */
   keepSameRows?: boolean;
+  /** units' counts (migration 010) are recounted by the caller once the batch is written (rebuild: pruneOrphans), not after each document */
+  deferUnitCounts?: boolean;
 }
 
 /** Raised by `rebuild` when the old database is kept; carries the report so every file's reason can be shown. */
@@ -219,10 +221,10 @@ export async function ingestInto(db: DB, inputs: Array<string | InputEntry>, opt
         );
   const outcomes: FileOutcome[] = [];
   let aborted: string | undefined;
+  const started: Array<Promise<{ prepared?: Prepared; error?: unknown }>> = [];
   try {
     syncCatalogue(db, rules);
     const ahead = pool ? jobs * AHEAD_PER_JOB : 2;
-    const started: Array<Promise<{ prepared?: Prepared; error?: unknown }>> = [];
     const start = (i: number) => {
       const e = entries[i];
       if (e) started[i] = e.skip ? Promise.resolve({ error: e.skip }) : prepare(e.file);
@@ -238,7 +240,7 @@ export async function ingestInto(db: DB, inputs: Array<string | InputEntry>, opt
         if (!prepared) throw error;
         let s;
         try {
-          s = writeRows(db, prepared.rows, { keepSameRows: opts.keepSameRows });
+          s = writeRows(db, prepared.rows, { keepSameRows: opts.keepSameRows, deferUnitCounts: opts.deferUnitCounts });
         } catch (e) {
           const d = dbError(e, dbFile);
           throw new PlandbError('DB', `cannot write to database ${dbFile}: ${d.message.replace(/^database error: /, '')}`, file, d.environmental);
@@ -255,8 +257,10 @@ export async function ingestInto(db: DB, inputs: Array<string | InputEntry>, opt
       outcomes.push(o);
       opts.onFile?.(o, outcomes.length, entries.length);
     }
-    await Promise.allSettled(started.filter(Boolean));
   } finally {
+    // the files still being prepared finish first (also when a caller's onFile stops the batch early:
+    // a pool closed under running tasks fails on their results)
+    await Promise.allSettled(started.filter(Boolean));
     await pool?.close();
   }
   const report: BatchReport = { files: outcomes, failed: outcomes.filter((o) => !o.ok).length, counts: counts(db) };
@@ -325,8 +329,15 @@ export async function rebuild(corpus: string, dbFile: string, opts: BatchOptions
         if (incremental) removeSources(db, delta!.removed);
         const ahead = incremental ? delta!.unchanged : [];
         ahead.forEach((f, i) => opts.onFile?.(f, i + 1, files.length));
-        const onFile = opts.onFile && ((f: FileOutcome, done: number) => opts.onFile!(f, ahead.length + done, files.length));
-        const r = await ingestInto(db, incremental ? delta!.changed : files, { ...opts, rules: rules(), corrections, onFile, keepSameRows: incremental });
+        // every file changed (rules, version or decisions) in a large corpus: when the first files show
+        // that most rows change, deleting and rewriting them costs more than a new database
+        const probe = incremental && !ahead.length && delta!.changed.length >= PROBE.minFiles ? rewriteProbe(delta!.changed.length) : null;
+        const onFile = (f: FileOutcome, done: number) => {
+          probe?.(f);
+          opts.onFile?.(f, ahead.length + done, files.length);
+        };
+        // the units' counts are recounted once, by pruneOrphans below (no one reads this copy meanwhile)
+        const r = await ingestInto(db, incremental ? delta!.changed : files, { ...opts, rules: rules(), corrections, onFile, keepSameRows: incremental, deferUnitCounts: true });
         // the same plan in two files: which copy is kept depends on the order of every file, so build in full
         if (incremental && r.files.some((f) => f.replacedFrom?.length) && !r.aborted) throw new PlanMoved();
         pruneOrphans(db);
@@ -345,7 +356,7 @@ export async function rebuild(corpus: string, dbFile: string, opts: BatchOptions
     try {
       return await build(true);
     } catch (e) {
-      if (!(e instanceof PlanMoved)) throw e;
+      if (!(e instanceof PlanMoved) && !(e instanceof RowsChanged)) throw e;
     }
   }
   return build(false);
@@ -353,6 +364,25 @@ export async function rebuild(corpus: string, dbFile: string, opts: BatchOptions
 
 /** An incremental rebuild met a plan that moved between files: it is redone in full. */
 class PlanMoved extends Error {}
+
+/** An incremental rebuild of every file found that most files' rows change: it is redone in full (a new database writes faster than deletes and rewrites). */
+class RowsChanged extends Error {}
+
+/** How many files a rebuild of every file looks at before it decides (at least minFiles files; share of the corpus), and the share of rewritten files that sends it to a full build. */
+const PROBE = { minFiles: 200, share: 0.05, rewritten: 0.5 };
+
+/** Watches the first outcomes of an incremental rebuild of every file; throws RowsChanged when most of them were written again. */
+function rewriteProbe(total: number): (f: FileOutcome) => void {
+  const look = Math.max(50, Math.ceil(total * PROBE.share));
+  let seen = 0;
+  let rewritten = 0;
+  return (f) => {
+    if (seen >= look || !f.ok) return;
+    seen++;
+    if (!f.sameRows) rewritten++;
+    if (seen === look && rewritten > look * PROBE.rewritten) throw new RowsChanged();
+  };
+}
 
 /** A reviewer's verdict on one stored fact (by its review ref, `T3` / `R5`) or a missed fact to add by quote. */
 export type Verdict =

@@ -256,7 +256,7 @@ function prepareWrites(db: DB) {
 }
 
 /** Inserts a document's rows in one transaction (see writeDocument). Only SQL: the rows are computed by docRows. */
-export function writeRows(db: DB, doc: DocRows, opts: { keepSameRows?: boolean } = {}): WriteStats {
+export function writeRows(db: DB, doc: DocRows, opts: { keepSameRows?: boolean; deferUnitCounts?: boolean } = {}): WriteStats {
   let q = statements.get(db);
   if (!q) statements.set(db, (q = prepareWrites(db)));
   const stats: WriteStats = { plans: 0, sections: 0, items: 0, targets: 0, responsibilities: 0, replacedPlans: 0, replaced: [], replacedFrom: [], duplicates: [...doc.duplicates] };
@@ -345,7 +345,8 @@ export function writeRows(db: DB, doc: DocRows, opts: { keepSameRows?: boolean }
       }
     });
     for (const w of doc.warnings) q.insWarning.run(sourceId, w.plan === null ? null : planIds[w.plan]!, w.code, w.severity, w.message, w.start, w.end, w.page, w.rule);
-    settleUnitCounts(db);
+    // a database nobody reads until it is complete (a rebuild's) recounts once, at the end
+    if (!opts.deferUnitCounts) settleUnitCounts(db);
   })();
   return stats;
 }

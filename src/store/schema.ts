@@ -620,9 +620,20 @@ CREATE TRIGGER ru_copy_resp AFTER UPDATE OF status, role, plan_id, item_id ON re
       AND x.name = responsibility_units.name AND x.live AND x.rowid < responsibility_units.rowid)
   WHERE responsibility_id IN (SELECT id FROM responsibilities WHERE item_id IN (OLD.item_id, NEW.item_id));
 END;
-CREATE TRIGGER ru_copy_item AFTER UPDATE OF n_targets, start ON items BEGIN
-  UPDATE responsibility_units SET item_targets = NEW.n_targets, item_start = NEW.start
-  WHERE responsibility_id IN (SELECT id FROM responsibilities WHERE item_id = NEW.id);
+-- an item's targets change after its responsibilities were written only when a target is rejected,
+-- restored or deleted on its own (the writer inserts an item's targets before its responsibilities:
+-- the EXISTS keeps these triggers to an index probe while a document is written)
+CREATE TRIGGER ru_targets_ins AFTER INSERT ON targets WHEN EXISTS (SELECT 1 FROM responsibilities WHERE item_id = NEW.item_id) BEGIN
+  UPDATE responsibility_units SET item_targets = (SELECT count(*) FROM targets WHERE item_id = NEW.item_id AND status <> 'rejected')
+  WHERE responsibility_id IN (SELECT id FROM responsibilities WHERE item_id = NEW.item_id);
+END;
+CREATE TRIGGER ru_targets_del AFTER DELETE ON targets WHEN EXISTS (SELECT 1 FROM responsibilities WHERE item_id = OLD.item_id) BEGIN
+  UPDATE responsibility_units SET item_targets = (SELECT count(*) FROM targets WHERE item_id = OLD.item_id AND status <> 'rejected')
+  WHERE responsibility_id IN (SELECT id FROM responsibilities WHERE item_id = OLD.item_id);
+END;
+CREATE TRIGGER ru_targets_upd AFTER UPDATE OF status, item_id ON targets BEGIN
+  UPDATE responsibility_units SET item_targets = (SELECT count(*) FROM targets t WHERE t.item_id = responsibility_units.item_id AND t.status <> 'rejected')
+  WHERE responsibility_id IN (SELECT id FROM responsibilities WHERE item_id IN (OLD.item_id, NEW.item_id));
 END;
 
 -- each unit's counts (plandb units, sorted by items): lead / support / responsible = its
