@@ -171,6 +171,8 @@ export interface BatchOptions {
   keepSameRows?: boolean;
   /** units' counts (migration 010) are recounted by the caller once the batch is written (rebuild: pruneOrphans), not after each document */
   deferUnitCounts?: boolean;
+  /** rebuild: when a rebuild of every file gives up keeping rows and writes a new database (default PROBE) */
+  rewriteProbe?: Partial<RewriteProbe>;
 }
 
 /** Raised by `rebuild` when the old database is kept; carries the report so every file's reason can be shown. */
@@ -331,7 +333,8 @@ export async function rebuild(corpus: string, dbFile: string, opts: BatchOptions
         ahead.forEach((f, i) => opts.onFile?.(f, i + 1, files.length));
         // every file changed (rules, version or decisions) in a large corpus: when the first files show
         // that most rows change, deleting and rewriting them costs more than a new database
-        const probe = incremental && !ahead.length && delta!.changed.length >= PROBE.minFiles ? rewriteProbe(delta!.changed.length) : null;
+        const limits = { ...PROBE, ...opts.rewriteProbe };
+        const probe = incremental && !ahead.length && delta!.changed.length >= limits.minFiles ? rewriteProbe(delta!.changed.length, limits) : null;
         const onFile = (f: FileOutcome, done: number) => {
           probe?.(f);
           opts.onFile?.(f, ahead.length + done, files.length);
@@ -369,18 +372,26 @@ class PlanMoved extends Error {}
 class RowsChanged extends Error {}
 
 /** How many files a rebuild of every file looks at before it decides (at least minFiles files; share of the corpus), and the share of rewritten files that sends it to a full build. */
-const PROBE = { minFiles: 200, share: 0.05, rewritten: 0.5 };
+const PROBE: RewriteProbe = { minFiles: 200, look: 50, share: 0.05, rewritten: 0.5 };
+
+/** When a rebuild of every file goes to a new database: it looks at max(look, share × files) files of a corpus of at least minFiles, and gives up when more than `rewritten` of them were written again. */
+export interface RewriteProbe {
+  minFiles: number;
+  look: number;
+  share: number;
+  rewritten: number;
+}
 
 /** Watches the first outcomes of an incremental rebuild of every file; throws RowsChanged when most of them were written again. */
-function rewriteProbe(total: number): (f: FileOutcome) => void {
-  const look = Math.max(50, Math.ceil(total * PROBE.share));
+function rewriteProbe(total: number, limits: RewriteProbe): (f: FileOutcome) => void {
+  const look = Math.max(limits.look, Math.ceil(total * limits.share));
   let seen = 0;
   let rewritten = 0;
   return (f) => {
     if (seen >= look || !f.ok) return;
     seen++;
     if (!f.sameRows) rewritten++;
-    if (seen === look && rewritten > look * PROBE.rewritten) throw new RowsChanged();
+    if (seen === look && rewritten > look * limits.rewritten) throw new RowsChanged();
   };
 }
 

@@ -180,6 +180,47 @@ describe('incremental rebuild', () => {
   }, 240_000);
 });
 
+describe('a rule change that rewrites most rows', () => {
+  it('goes to a new database once the first files show it (deletes and rewrites cost more); the facts equal a full build', async () => {
+    const dir = tmpDir('rule-rewrites');
+    const db = path.join(dir, 'plans.db');
+    expect((await rebuild(CORPUS, db)).mode).toBe('full');
+    // 率 stripped from the end of every indicator name: every plan's targets change
+    const rulesDir = path.join(dir, 'rules');
+    cpSync(DEFAULT_RULES_DIR, rulesDir, { recursive: true });
+    const file = path.join(rulesDir, 'indicators.yaml');
+    const yaml = readFileSync(file, 'utf8');
+    expect(yaml).toContain('name_trail_words: [的目标, ');
+    writeFileSync(file, yaml.replace('name_trail_words: [的目标, ', 'name_trail_words: [的目标, 率, '));
+    const rules = loadRules(rulesDir);
+    const seen: string[] = [];
+    // looks at 3 files of a corpus of at least 5 (the defaults: 50 files or 5% of at least 200)
+    const r = await rebuild(CORPUS, db, { rules, rewriteProbe: { minFiles: 5, look: 3, share: 0 }, onFile: (f) => seen.push(path.basename(f.file)) });
+    expect(r.mode).toBe('full');
+    expect(r.failed).toBe(0);
+    expect(r.files.some((f) => f.sameRows)).toBe(false);
+    // the progress saw the first 2 files written again (the 3rd decided: not reported), then every file of the full build
+    const names = r.files.map((f) => path.basename(f.file));
+    expect(seen).toEqual([...names.slice(0, 2), ...names]);
+    const fresh = path.join(dir, 'fresh.db');
+    await rebuild(CORPUS, fresh, { rules });
+    expect(facts(db)).toEqual(facts(fresh));
+    const h = new Database(db, { readonly: true });
+    expect(h.prepare("SELECT count(*) FROM targets WHERE indicator LIKE '%死亡'").pluck().get()).toBeGreaterThan(3);
+    h.close();
+    // back to the bundled rules: every row changes again
+    const probe = { minFiles: 5, look: 3, share: 0 };
+    expect((await rebuild(CORPUS, db, { rewriteProbe: probe })).mode).toBe('full');
+    // a change that leaves every row as it is (a comment) stays over the copy, every file's rows kept
+    const commented = path.join(dir, 'rules-comment');
+    cpSync(DEFAULT_RULES_DIR, commented, { recursive: true });
+    appendFileSync(path.join(commented, 'units.yaml'), '\n# a comment changes the rules key\n');
+    const kept = await rebuild(CORPUS, db, { rules: loadRules(commented), rewriteProbe: probe });
+    expect(kept.mode).toBe('incremental');
+    expect(kept.files.every((f) => f.sameRows)).toBe(true);
+  }, 240_000);
+});
+
 const run = async (...args: string[]) => {
   const io = captureIo();
   const code = await main(['node', 'plandb', ...args], io);
