@@ -3,7 +3,8 @@
  * rule change reads PDF, Word and HTML files without parsing them again. Plain text is not cached:
  * decoding it costs less than reading a cache entry. One JSON file per entry, written atomically.
  */
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { removeDeadFiles } from '../store/stale.js';
 import path from 'node:path';
 import type { IngestedText } from '../ingest/types.js';
 import { PLANDB_VERSION } from '../version.js';
@@ -54,35 +55,18 @@ export function tokenCacheDir(dbFile: string): string {
   return path.join(path.dirname(path.resolve(dbFile)), 'cache', 'tokens');
 }
 
-/** True when process `pid` runs (EPERM: it runs, as another user). */
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Removes the half-written entries (`ENTRY.PID.RANDOM.tmp`) that processes killed while writing a
  * cache left under `dir` (text or tokens); entries of running processes stay. A cache entry is
  * written to such a file and renamed into place, so every `.json` entry is whole.
  */
 export function sweepCacheTemps(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir, { recursive: true }) as string[];
-  } catch {
-    return [];
-  }
-  const removed: string[] = [];
-  for (const n of names) {
-    const m = /\.(\d+)\.[0-9a-z]+\.tmp$/.exec(n);
-    if (!m || Number(m[1]) === process.pid || running(Number(m[1]))) continue;
-    const full = path.join(dir, n);
-    rmSync(full, { force: true });
-    removed.push(full);
-  }
-  return removed;
+  return removeDeadFiles(
+    dir,
+    (n) => {
+      const m = /\.(\d+)\.[0-9a-z]+\.tmp$/.exec(n);
+      return m ? Number(m[1]) : null;
+    },
+    true,
+  );
 }

@@ -6,6 +6,7 @@ import { catalogue } from '../extract/catalogue.js';
 import { sha256, type DocResult } from '../pipeline.js';
 import type { Rules } from '../rules/index.js';
 import { docRows, type DocRows } from './rows.js';
+import { removeDeadFiles } from './stale.js';
 import { MIGRATIONS } from './schema.js';
 
 export type DB = Database.Database;
@@ -396,42 +397,16 @@ export function syncCatalogue(db: DB, rules: Rules): void {
 
 const TMP_INFIX = '.tmp-';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Removes what interrupted rebuilds of `file` left behind: `FILE.tmp-PID` and its journal
  * (`-journal`, `-wal`, `-shm`) when process PID is no longer running. Returns the removed paths.
  */
 export function removeStaleTemps(file: string): string[] {
-  const dir = path.dirname(path.resolve(file));
   const base = path.basename(file) + TMP_INFIX;
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  const removed: string[] = [];
-  for (const n of names) {
-    if (!n.startsWith(base)) continue;
-    const m = /^(\d+)(?:-journal|-wal|-shm)?$/.exec(n.slice(base.length));
-    if (!m || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
-    const full = path.join(dir, n);
-    try {
-      rmSync(full, { force: true });
-      removed.push(full);
-    } catch {
-      /* someone else's file we cannot remove: leave it */
-    }
-  }
-  return removed;
+  return removeDeadFiles(path.dirname(path.resolve(file)), (n) => {
+    const m = n.startsWith(base) ? /^(\d+)(?:-journal|-wal|-shm)?$/.exec(n.slice(base.length)) : null;
+    return m ? Number(m[1]) : null;
+  });
 }
 
 /** Writes a file's data to the disk (fsync), so that a rename that follows cannot expose a file the disk does not hold yet. */
