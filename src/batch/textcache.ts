@@ -45,15 +45,14 @@ export class TextCache {
   }
 }
 
-/** The cache folder that belongs to a database: `cache/` beside it (out/plans.db → out/cache/text). */
-export function textCacheDir(dbFile: string): string {
-  return path.join(path.dirname(path.resolve(dbFile)), 'cache', 'text');
-}
+/** A cache folder that belongs to a database: `cache/KIND` beside it (out/plans.db → out/cache/text). */
+const cacheDirOf = (dbFile: string, kind: 'text' | 'tokens'): string => path.join(path.dirname(path.resolve(dbFile)), 'cache', kind);
 
-/** The token cache (tokencache.ts) that belongs to a database: `cache/tokens` beside it. */
-export function tokenCacheDir(dbFile: string): string {
-  return path.join(path.dirname(path.resolve(dbFile)), 'cache', 'tokens');
-}
+/** The text cache of a database: out/plans.db → out/cache/text. */
+export const textCacheDir = (dbFile: string): string => cacheDirOf(dbFile, 'text');
+
+/** The token cache (tokencache.ts) of a database: out/plans.db → out/cache/tokens. */
+export const tokenCacheDir = (dbFile: string): string => cacheDirOf(dbFile, 'tokens');
 
 /**
  * Removes the half-written entries (`ENTRY.PID.RANDOM.tmp`) that processes killed while writing a

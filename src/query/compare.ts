@@ -46,6 +46,9 @@ const PLACE_COLS = 'id, subject, period_start, period_end, division_code, divisi
  * slower than a literal of a fixed shape (a comparison reads thousands of rows it only looks at).
  */
 type Raw = unknown[];
+
+/** A JSON array of the distinct values, for `IN (SELECT value FROM json_each(?))`. */
+const json = (xs: unknown[]): string => JSON.stringify([...new Set(xs)]);
 const placeOf = (r: Raw): PlanPlace => ({
   id: r[0] as number,
   subject: r[1] as string | null,
@@ -60,7 +63,6 @@ const placeOf = (r: Raw): PlanPlace => ({
  * every plan of the governments above them (a comparison of 2,000 plans asked 4,000 queries before).
  */
 function parentsOfPlans(db: DB, planIds: number[]): Map<number, number[]> {
-  const json = (xs: unknown[]) => JSON.stringify(xs);
   const own = (db.prepare(`SELECT ${PLACE_COLS} FROM plans WHERE id IN (SELECT value FROM json_each(?))`).raw(true).all(json(planIds)) as Raw[]).map(placeOf);
   const codes = [...new Set(own.flatMap(chainAbove))];
   const above = new Map<string, PlanPlace[]>();
@@ -269,7 +271,6 @@ function firstTargets(db: DB, wanted: Array<{ indicator: string; plans: number[]
 function compareRows(db: DB, lines: CompareLine[], rules: Rules | undefined): CompareRow[] {
   if (!lines.length) return [];
   const cat = catalogue(rulesOrDefault(rules));
-  const json = (xs: unknown[]) => JSON.stringify([...new Set(xs)]);
   const full = new Map(
     (db.prepare(`${SELECT_TARGETS} WHERE t.id IN (SELECT value FROM json_each(?))`).all(json(lines.map((l) => l.target.target_id))) as TargetRow[]).map((t) => [t.target_id, t]),
   );

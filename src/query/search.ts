@@ -93,13 +93,6 @@ export function snippet(text: string, query: string, tokens: string[]): string {
 /** Longest query accepted (characters): a search is a few words, and matching grows with every word. */
 export const MAX_QUERY_CHARS = 200;
 
-/** Parses --limit: a whole number from 1 to MAX_LIMIT, else a usage error. */
-export function parseLimit(s: string): number {
-  const n = /^\d{1,9}$/.test(s.trim()) ? Number(s.trim()) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) throw new PlandbError('USAGE', `--limit must be a whole number from 1 to ${MAX_LIMIT}, got '${s}'`);
-  return n;
-}
-
 /**
  * Items containing every word of the query, one page of them (`page`, else the first `limit`, 50 by
  * default), best first: the matches are ranked in the FTS index alone (bm25, then the item id, which

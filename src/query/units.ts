@@ -48,6 +48,21 @@ export function unitIdsNamed(db: DB, q: string): string {
   return JSON.stringify(db.prepare('SELECT DISTINCT unit_id FROM unit_aliases WHERE instr(alias, ?)').pluck().all(q));
 }
 
+/** Conditions on `units` (columns prefixed with `alias`): among the `named` ids (a JSON array, see unitIdsNamed), of the `government` ('' for none). */
+export function unitConditions(f: { named?: string; government?: string }, alias = ''): { terms: string[]; params: unknown[] } {
+  const terms: string[] = [];
+  const params: unknown[] = [];
+  if (f.named !== undefined) {
+    terms.push(`${alias}id IN (SELECT value FROM json_each(?))`);
+    params.push(f.named);
+  }
+  if (f.government !== undefined) {
+    terms.push(`coalesce(${alias}government, '') = ?`);
+    params.push(f.government);
+  }
+  return { terms, params };
+}
+
 const ALIASES = `coalesce((SELECT group_concat(a.alias, '、') FROM (SELECT alias FROM unit_aliases WHERE unit_id = u.id AND alias <> u.canonical ORDER BY alias) a), '')`;
 
 /** The counts of every unit, counted from the rows (one plan's, or all when no migration-010 count can be trusted). */
@@ -87,17 +102,9 @@ const countsSettled = (db: DB): boolean => !db.prepare('SELECT 1 FROM unit_dirty
 export function pageUnits(db: DB, f: UnitFilter = {}, page?: Page): Paged<UnitRow> {
   const plans = f.plan !== undefined ? resolvePlans(db, f.plan).map((p) => p.id) : null;
   if (plans || !countsSettled(db)) return pageOf(countedUnits(db, plans).filter(unitMatches(f)), page);
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (f.q) {
-    where.push('u.id IN (SELECT value FROM json_each(?))');
-    params.push(f.named ?? unitIdsNamed(db, f.q));
-  }
-  if (f.government !== undefined) {
-    where.push("coalesce(u.government, '') = ?");
-    params.push(f.government);
-  }
-  const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const c = unitConditions({ named: f.q ? (f.named ?? unitIdsNamed(db, f.q)) : undefined, government: f.government }, 'u.');
+  const w = c.terms.length ? `WHERE ${c.terms.join(' AND ')}` : '';
+  const params = c.params;
   const total = db.prepare(`SELECT count(*) FROM units u ${w}`).pluck().get(...params) as number;
   const rows = db
     .prepare(
@@ -226,9 +233,9 @@ function pageItems(db: DB, ids: string, role: Role | null, offset: number, end: 
 /** Rows of the unit's listing by role (every role, whatever the listing's filter). */
 export function unitRowsByRole(db: DB, unit: UnitGroup): Record<string, number> {
   const rows = db
-    .prepare(`SELECT role, sum(max(1, item_targets)) FROM responsibility_units WHERE unit_id IN (SELECT value FROM json_each(?)) AND key_first GROUP BY role ORDER BY role`)
+    .prepare(`SELECT role, sum(max(1, item_targets)) ${KEYS} GROUP BY role ORDER BY role`)
     .raw()
-    .all(JSON.stringify(unit.units.map((u) => u.id))) as Array<[string, number]>;
+    .all(JSON.stringify(unit.units.map((u) => u.id)), null, null) as Array<[string, number]>;
   return Object.fromEntries(rows);
 }
 
@@ -250,12 +257,13 @@ export function unitItems(db: DB, args: { name: string; role?: string; region?: 
     return rows;
   };
   const idList = JSON.stringify(ids);
-  const counts = { unit, ...itemTotals(db, idList, role ?? null) };
   const where = `WHERE ru.unit_id IN (${ids.join(',')}) AND (? IS NULL OR r.role = ?) AND r.status <> 'rejected'`;
   if (!args.page || (args.page.limit === undefined && !args.page.offset)) {
+    // every row: the counts are the rows'
     const rows = strip(db.prepare(`${UNIT_ITEM_SELECT} ${where} ${order}`).all(role ?? null, role ?? null) as UnitItemRow[]);
-    return { ...counts, rows, offset: 0 };
+    return { unit, rows, offset: 0, total: rows.length, items: new Set(rows.map((r) => r.item_id)).size, targets: rows.filter((r) => r.target_id !== null).length };
   }
+  const counts = { unit, ...itemTotals(db, idList, role ?? null) };
   // the items the page's rows come from, then only their rows
   const offset = args.page.offset ?? 0;
   const end = args.page.limit === undefined ? Infinity : offset + args.page.limit;

@@ -3,7 +3,7 @@
  * grouped by government with the bodies across governments (as `plandb units`), what one unit owns (as
  * `plandb unit 昆山市卫健委`), and what one body owns in every government (as `plandb unit 卫健委`).
  */
-import { UNIT_COLUMNS, UNIT_ITEM_COLUMNS, pageOf, pageUnits, unitIdsNamed, unitItems, unitRowsByRole, type Column, type UnitItemRow, type UnitItems, type UnitRow } from '../../query/index.js';
+import { UNIT_COLUMNS, UNIT_ITEM_COLUMNS, pageOf, pageUnits, unitConditions, unitIdsNamed, unitItems, unitRowsByRole, type Column, type UnitItemRow, type UnitItems, type UnitRow } from '../../query/index.js';
 import type { Router } from '../app.js';
 import { notFound } from '../errors.js';
 import { stmt } from '../facts.js';
@@ -60,27 +60,13 @@ function bodiesOf(rows: UnitRow[]): BodyRow[] {
     .sort((a, b) => b.units - a.units || b.items - a.items || a.body.localeCompare(b.body, 'zh'));
 }
 
-/** Units among `ids` (when given) of the government (when given): SQL over units, with its parameters. */
-function unitWhere(ids: string | undefined, government: string | undefined): { sql: string; params: unknown[] } {
-  const terms: string[] = [];
-  const params: unknown[] = [];
-  if (ids !== undefined) {
-    terms.push('id IN (SELECT value FROM json_each(?))');
-    params.push(ids);
-  }
-  if (government !== undefined) {
-    terms.push("coalesce(government, '') = ?");
-    params.push(government);
-  }
-  return { sql: terms.map((t) => ` AND ${t}`).join(''), params };
-}
-
 /**
  * Bodies across governments (every plan's units, filtered): counts from the units_body index (a unit
  * without a body is a body of its own), governments for the page's bodies only.
  */
 function pageBodies(db: DB, f: { ids?: string; government?: string }, page: { limit?: number; offset: number }): { rows: BodyRow[]; total: number; offset: number } {
-  const w = unitWhere(f.ids, f.government);
+  const c = unitConditions({ named: f.ids, government: f.government });
+  const w = { sql: c.terms.map((t) => ` AND ${t}`).join(''), params: c.params };
   const counts = `SELECT body, count(*) AS units, sum(n_items) AS items, sum(n_targets) AS targets FROM units WHERE body IS NOT NULL${w.sql} GROUP BY body
     UNION ALL SELECT canonical, 1, n_items, n_targets FROM units WHERE body IS NULL${w.sql}`;
   const params = [...w.params, ...w.params];
@@ -107,22 +93,25 @@ export function registerUnits(r: Router): void {
     const plan = text(req.query.plan);
     const page = pageParam(req.query);
     const bodyPage = pageParam(req.query, 'bodies_');
-    const named = q && !plan ? unitIdsNamed(db, q) : undefined;
-    const units = pageUnits(db, { plan, q, government: government ?? undefined, named }, page);
     // governments: each with its units (counted over the other filters), the most frequent first
     let governments: Array<{ value: string; count: number }>;
     let bodies: { rows: BodyRow[]; total: number; offset: number };
+    let units: { rows: UnitRow[]; total: number; offset: number };
     if (plan) {
-      // one plan's units are few: facets and bodies from the list itself
+      // one plan's units are few: the page, facets and bodies from the list itself
       const all = pageUnits(db, { plan, q }).rows;
+      const ofGovernment = government ? all.filter((u) => (u.government ?? '') === government) : all;
+      units = pageOf(ofGovernment, page);
       const govCount = new Map<string, number>();
       for (const u of all) govCount.set(u.government ?? '', (govCount.get(u.government ?? '') ?? 0) + 1);
       governments = [...govCount].map(([value, count]) => ({ value, count }));
-      bodies = pageOf(bodiesOf(government ? all.filter((u) => (u.government ?? '') === government) : all), bodyPage);
+      bodies = pageOf(bodiesOf(ofGovernment), bodyPage);
     } else {
-      const w = unitWhere(named, undefined);
-      governments = stmt(db, `SELECT coalesce(government, '') AS value, count(*) AS count FROM units WHERE 1${w.sql} GROUP BY government ORDER BY count DESC, value LIMIT ${FACET_MAX + 1}`).all(
-        ...w.params,
+      const named = q ? unitIdsNamed(db, q) : undefined;
+      units = pageUnits(db, { q, government: government ?? undefined, named }, page);
+      const c = unitConditions({ named });
+      governments = stmt(db, `SELECT coalesce(government, '') AS value, count(*) AS count FROM units ${c.terms.length ? `WHERE ${c.terms.join(' AND ')}` : ''} GROUP BY government ORDER BY count DESC, value LIMIT ${FACET_MAX + 1}`).all(
+        ...c.params,
       ) as Array<{ value: string; count: number }>;
       bodies = pageBodies(db, { ids: named, government }, bodyPage);
     }
