@@ -2,11 +2,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { defaultJobs, openPool } from './batch/pool.js';
-import { prepareFile, type ErrorData, type Prepared, type PrepareContext } from './batch/prepare.js';
-import { pruneOrphans, rebuildDelta, recordSuperseded, removeSources, type RebuildMode } from './batch/incremental.js';
-import { TextCache, sweepCacheTemps } from './batch/textcache.js';
-import { TokenCache } from './batch/tokencache.js';
+import { openPreparer, type PrepareOutcome, type Preparer, type PreparerOptions } from './batch/preparer.js';
+import { pruneOrphans, rebuildDelta, recordSuperseded, removeSources, storedRowsKeys, type RebuildMode } from './batch/incremental.js';
 import { PlandbError, errorLine, isEnvironmental, type ErrorCode } from './errors.js';
 import { DEFAULT_LIMITS, FileBudget, checkRegular, fsError, ingestFile, type Limits } from './ingest/index.js';
 import {
@@ -30,6 +27,8 @@ import {
 } from './corrections/index.js';
 import { formatWarning, processText, requirePlans, sha256, type DocResult, type ReviewNote } from './pipeline.js';
 import { DEFAULT_RULES_DIR, loadRules, type Rules } from './rules/index.js';
+import { deferIndexes } from './store/bulk.js';
+import { flushFts, stageFts } from './store/fts.js';
 import { counts, dbError, dbFileOf, openDb, removeStaleTemps, settle, syncCatalogue, withNewDatabase, writeRows, type DB, type DbCounts } from './store/db.js';
 
 export { PlandbError, errorLine, escapeControls, isEnvironmental } from './errors.js';
@@ -39,7 +38,7 @@ export * from './corrections/index.js';
 export { loadRules, type Rules } from './rules/index.js';
 export { toGoldJson } from './output.js';
 export { openDb, counts, type DB } from './store/db.js';
-export { textCacheDir, tokenCacheDir } from './batch/textcache.js';
+export { normCacheDir, textCacheDir, tokenCacheDir } from './batch/textcache.js';
 export { defaultJobs } from './batch/pool.js';
 export type { RebuildMode } from './batch/incremental.js';
 
@@ -162,6 +161,8 @@ export interface BatchOptions {
   textCache?: string;
   /** folder where items' full-text tokens are kept by document and jieba dictionary (default: no cache) */
   tokenCache?: string;
+  /** folder where documents' normalized text is kept by text and the rules normalize reads (default: no cache) */
+  normCache?: string;
   /** rebuild: extract every file into a new database, reading no cache (entries are still written) */
   force?: boolean;
   /** what one file may cost (defaults: DEFAULT_LIMITS) */
@@ -201,35 +202,30 @@ export async function ingestInto(db: DB, inputs: Array<string | InputEntry>, opt
   const rules = opts.rules ?? loadRules();
   const corrections = typeof opts.corrections === 'string' ? loadCorrections(opts.corrections) : (opts.corrections ?? emptyCorrections());
   const entries = inputs.map((e) => (typeof e === 'string' ? { file: e } : e));
+  const preparer = await openPreparer(preparerOptions(opts, rules, corrections, entries.filter((e) => !e.skip).length));
+  try {
+    return await writeBatch(db, entries, opts, rules, preparer);
+  } finally {
+    await preparer.close();
+  }
+}
+
+function preparerOptions(opts: BatchOptions, rules: Rules, corrections: CorrectionSet, files: number): PreparerOptions {
+  return { rules, corrections, files, jobs: opts.jobs ?? opts.concurrency, textCache: opts.textCache, tokenCache: opts.tokenCache, normCache: opts.normCache, force: opts.force, limits: opts.limits };
+}
+
+/** ingestInto with files prepared by `preparer` (which the caller closes). */
+async function writeBatch(db: DB, entries: InputEntry[], opts: BatchOptions, rules: Rules, preparer: Preparer): Promise<BatchReport> {
   const dbFile = dbFileOf(db);
-  const ctx: PrepareContext = { rules, corrections, limits: opts.limits };
-  if (opts.textCache) ctx.store = new TextCache(opts.textCache, !opts.force);
-  if (opts.tokenCache) ctx.tokens = new TokenCache(opts.tokenCache, !opts.force);
-  // what killed processes left half-written in the caches
-  for (const dir of [opts.textCache, opts.tokenCache]) if (dir) sweepCacheTemps(dir);
-  const toPrepare = entries.filter((e) => !e.skip).length;
-  const jobs = Math.max(1, Math.min(opts.jobs ?? opts.concurrency ?? defaultJobs(), toPrepare));
-  // workers load rules by folder: a rule set changed in memory is prepared here
-  const pool =
-    jobs > 1 && rules === loadRules(rules.dir)
-      ? await openPool(jobs, { rulesDir: rules.dir, corrections, cacheDir: opts.textCache ?? null, tokenDir: opts.tokenCache ?? null, readCache: !opts.force, limits: opts.limits })
-      : null;
-  const prepare = (file: string): Promise<{ prepared?: Prepared; error?: unknown }> =>
-    pool
-      ? pool.run(file).then((r) => (r.ok ? { prepared: r.prepared } : { error: reviveError(r.error) }))
-      : prepareFile(file, ctx).then(
-          (prepared) => ({ prepared }),
-          (error: unknown) => ({ error }),
-        );
   const outcomes: FileOutcome[] = [];
   let aborted: string | undefined;
-  const started: Array<Promise<{ prepared?: Prepared; error?: unknown }>> = [];
+  const started: Array<Promise<PrepareOutcome>> = [];
   try {
     syncCatalogue(db, rules);
-    const ahead = pool ? jobs * AHEAD_PER_JOB : 2;
+    const ahead = preparer.pooled ? preparer.jobs * AHEAD_PER_JOB : 2;
     const start = (i: number) => {
       const e = entries[i];
-      if (e) started[i] = e.skip ? Promise.resolve({ error: e.skip }) : prepare(e.file);
+      if (e) started[i] = e.skip ? Promise.resolve({ error: e.skip }) : preparer.prepare(e.file);
     };
     for (let i = 0; i < ahead; i++) start(i);
     for (let i = 0; i < entries.length && !aborted; i++) {
@@ -260,23 +256,12 @@ export async function ingestInto(db: DB, inputs: Array<string | InputEntry>, opt
       opts.onFile?.(o, outcomes.length, entries.length);
     }
   } finally {
-    // the files still being prepared finish first (also when a caller's onFile stops the batch early:
-    // a pool closed under running tasks fails on their results)
+    // the files still being prepared finish first (also when a caller's onFile stops the batch early)
     await Promise.allSettled(started.filter(Boolean));
-    await pool?.close();
   }
   const report: BatchReport = { files: outcomes, failed: outcomes.filter((o) => !o.ok).length, counts: counts(db) };
   if (aborted) report.aborted = aborted;
   return report;
-}
-
-/** An error that crossed from a worker thread, as a PlandbError again when it was one. */
-function reviveError(d: ErrorData): Error {
-  if (d.name === 'PlandbError' && d.code) return new PlandbError(d.code as ErrorCode, d.message, d.file, !!d.environmental);
-  const e = new Error(d.message) as Error & { code?: string };
-  if (d.code) e.code = d.code;
-  if (d.stack) e.stack = d.stack;
-  return e;
 }
 
 /** Adds or replaces documents in an existing (or new) database. */
@@ -323,28 +308,30 @@ export async function rebuild(corpus: string, dbFile: string, opts: BatchOptions
     return report;
   }
   // the rules are loaded (parsed and checked) only when a file is to be extracted
-  const rules = () => opts.rules ?? loadRules(rulesDir);
+  const rules = opts.rules ?? loadRules(rulesDir);
+  // one preparer (one pool of workers) for whatever this rebuild turns out to be
+  const incremental = !!delta && (delta.unchanged.length > 0 || delta.counts.sources > 0);
+  const preparer = await openPreparer(preparerOptions(opts, rules, corrections, (incremental ? delta!.changed : files).filter((f) => !f.skip).length));
   const build = (incremental: boolean) =>
     withNewDatabase(
       dbFile,
       async (db) => {
         if (incremental) removeSources(db, delta!.removed);
+        // no one reads this database until it is complete: its full-text index, and a new one's
+        // read-side indexes, are built at the end
+        stageFts(db);
+        const restoreIndexes = incremental ? null : deferIndexes(db);
         const ahead = incremental ? delta!.unchanged : [];
         ahead.forEach((f, i) => opts.onFile?.(f, i + 1, files.length));
-        // every file changed (rules, version or decisions) in a large corpus: when the first files show
-        // that most rows change, deleting and rewriting them costs more than a new database
-        const limits = { ...PROBE, ...opts.rewriteProbe };
-        const probe = incremental && !ahead.length && delta!.changed.length >= limits.minFiles ? rewriteProbe(delta!.changed.length, limits) : null;
-        const onFile = (f: FileOutcome, done: number) => {
-          probe?.(f);
-          opts.onFile?.(f, ahead.length + done, files.length);
-        };
+        const onFile = (f: FileOutcome, done: number) => opts.onFile?.(f, ahead.length + done, files.length);
         // the units' counts are recounted once, by pruneOrphans below (no one reads this copy meanwhile)
-        const r = await ingestInto(db, incremental ? delta!.changed : files, { ...opts, rules: rules(), corrections, onFile, keepSameRows: incremental, deferUnitCounts: true });
+        const r = await writeBatch(db, incremental ? delta!.changed : files, { ...opts, onFile, keepSameRows: incremental, deferUnitCounts: true }, rules, preparer);
         // the same plan in two files: which copy is kept depends on the order of every file, so build in full
         if (incremental && r.files.some((f) => f.replacedFrom?.length) && !r.aborted) throw new PlanMoved();
+        flushFts(db);
         pruneOrphans(db);
-        recordSuperseded(db, [...ahead, ...r.files], rules());
+        restoreIndexes?.();
+        recordSuperseded(db, [...ahead, ...r.files], rules);
         const report: BatchReport = { ...r, files: [...ahead, ...r.files], counts: counts(db), mode: incremental ? 'incremental' : 'full', removed: incremental ? delta!.removed : [] };
         if (report.aborted) throw new BatchError(`rebuild stopped: ${report.aborted}; ${dbFile} left unchanged`, undefined, report, true);
         if (report.failed === files.length) throw new BatchError(`no file could be ingested; ${dbFile} left unchanged`, corpus, report);
@@ -352,29 +339,33 @@ export async function rebuild(corpus: string, dbFile: string, opts: BatchOptions
       },
       { copy: incremental },
     );
-  // over a copy of the database when it holds any of the corpus: files that keep their rows are not
-  // written again (unchanged files are not even read; after a rule change, a file that gives the
-  // rows stored is left as it is)
-  if (delta && (delta.unchanged.length > 0 || delta.counts.sources > 0)) {
-    try {
-      return await build(true);
-    } catch (e) {
-      if (!(e instanceof PlanMoved) && !(e instanceof RowsChanged)) throw e;
+  try {
+    // over a copy of the database when it holds any of the corpus: files that keep their rows are not
+    // written again (unchanged files are not even read; after a rule change, a file that gives the
+    // rows stored is left as it is) -- unless every file changed and the first ones show that most
+    // rows change: deleting and rewriting them costs more than a new database
+    const limits = { ...PROBE, ...opts.rewriteProbe };
+    const probe = incremental && !delta!.unchanged.length && delta!.changed.length >= limits.minFiles;
+    if (incremental && (!probe || (await keepsMostRows(dbFile, delta!.changed, preparer, limits)))) {
+      try {
+        return await build(true);
+      } catch (e) {
+        if (!(e instanceof PlanMoved)) throw e;
+      }
     }
+    return await build(false);
+  } finally {
+    await preparer.close();
   }
-  return build(false);
 }
 
 /** An incremental rebuild met a plan that moved between files: it is redone in full. */
 class PlanMoved extends Error {}
 
-/** An incremental rebuild of every file found that most files' rows change: it is redone in full (a new database writes faster than deletes and rewrites). */
-class RowsChanged extends Error {}
-
 /** How many files a rebuild of every file looks at before it decides (at least minFiles files; share of the corpus), and the share of rewritten files that sends it to a full build. */
 const PROBE: RewriteProbe = { minFiles: 200, look: 50, share: 0.05, rewritten: 0.5 };
 
-/** When a rebuild of every file goes to a new database: it looks at max(look, share × files) files of a corpus of at least minFiles, and gives up when more than `rewritten` of them were written again. */
+/** When a rebuild of every file goes to a new database: it looks at max(look, share × files) files of a corpus of at least minFiles, and builds anew when more than `rewritten` of them would be written again. */
 export interface RewriteProbe {
   minFiles: number;
   look: number;
@@ -382,17 +373,18 @@ export interface RewriteProbe {
   rewritten: number;
 }
 
-/** Watches the first outcomes of an incremental rebuild of every file; throws RowsChanged when most of them were written again. */
-function rewriteProbe(total: number, limits: RewriteProbe): (f: FileOutcome) => void {
-  const look = Math.max(limits.look, Math.ceil(total * limits.share));
-  let seen = 0;
-  let rewritten = 0;
-  return (f) => {
-    if (seen >= look || !f.ok) return;
-    seen++;
-    if (!f.sameRows) rewritten++;
-    if (seen === look && rewritten > look * limits.rewritten) throw new RowsChanged();
-  };
+/**
+ * A rebuild of every file (rules, plandb or decisions changed) looks at its first files before it
+ * chooses: they are prepared (and kept for the build), and their rows compared with the stored ones
+ * by rows key. True when most of them keep their rows (an incremental build then writes little).
+ */
+async function keepsMostRows(dbFile: string, entries: InputEntry[], preparer: Preparer, limits: RewriteProbe): Promise<boolean> {
+  const look = Math.max(limits.look, Math.ceil(entries.length * limits.share));
+  const outcomes = await Promise.all(entries.filter((e) => !e.skip).slice(0, look).map((e) => preparer.early(e.file)));
+  const stored = storedRowsKeys(dbFile);
+  const seen = outcomes.filter((o) => o.prepared);
+  const rewritten = seen.filter((o) => stored.get(o.prepared!.rows.path) !== o.prepared!.rows.rowsKey).length;
+  return !seen.length || rewritten <= seen.length * limits.rewritten;
 }
 
 /** A reviewer's verdict on one stored fact (by its review ref, `T3` / `R5`) or a missed fact to add by quote. */

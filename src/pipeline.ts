@@ -61,10 +61,13 @@ export interface DocResult {
 
 export const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
 
-/** Runs normalize → segment → extract on ingested text. Pure: same input and rules, same output. */
-export function processText(input: IngestedText, file: string, rules: Rules = loadRules(), budget?: FileBudget): DocResult {
+/**
+ * Runs normalize → segment → extract on ingested text. Pure: same input and rules, same output.
+ * `normalized`: the text's normalized form when a cache has it (batch/normcache.ts).
+ */
+export function processText(input: IngestedText, file: string, rules: Rules = loadRules(), budget?: FileBudget, normalized?: NormText): DocResult {
   const c = compile(rules);
-  const norm = normalize(input.text, rules, c.join);
+  const norm = normalized ?? normalize(input.text, rules, c.join);
   budget?.check('normalizing');
   const seg = segment(norm.text, c);
   budget?.check('segmenting');

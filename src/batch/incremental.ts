@@ -183,6 +183,19 @@ function sameFile(file: string, src: FileState): boolean {
   }
 }
 
+/** The rows key of every stored source, by path (empty when the database cannot be read). */
+export function storedRowsKeys(dbFile: string): Map<string, string | null> {
+  let db: DB | undefined;
+  try {
+    db = new Database(dbFile, { readonly: true, fileMustExist: true, timeout: 30_000 });
+    return new Map((db.prepare('SELECT path, rows_key FROM sources').raw().all() as Array<[string, string | null]>).map(([p, k]) => [p, k]));
+  } catch {
+    return new Map();
+  } finally {
+    db?.close();
+  }
+}
+
 /** Deletes stored sources (by path) with their plans and full-text rows. */
 export function removeSources(db: DB, paths: readonly string[]): void {
   const delFts = db.prepare('DELETE FROM items_fts WHERE rowid IN (SELECT id FROM items WHERE plan_id IN (SELECT id FROM plans WHERE source_id IN (SELECT id FROM sources WHERE path = ?)))');

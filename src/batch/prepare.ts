@@ -5,7 +5,8 @@
  */
 import { applyCorrections, type CorrectionSet } from '../corrections/index.js';
 import { FileBudget, ingestFile, type Limits, type TextStore } from '../ingest/index.js';
-import { formatWarning, processText, requirePlans, type ReviewNote } from '../pipeline.js';
+import { formatWarning, processText, requirePlans, sha256, type ReviewNote } from '../pipeline.js';
+import type { NormCache } from './normcache.js';
 import type { Rules } from '../rules/index.js';
 import { docRows, rowsKey, type DocRows } from '../store/rows.js';
 import { jiebaDictKey, unitModel } from '../extract/units.js';
@@ -16,6 +17,8 @@ export interface PrepareContext {
   rules: Rules;
   corrections: CorrectionSet;
   store?: TextStore;
+  /** normalized texts (by the text and the rules normalize reads) */
+  norms?: NormCache;
   /** full-text tokens of items already cut (by normalized text and jieba dictionary) */
   tokens?: TokenCache;
   limits?: Partial<Limits>;
@@ -31,7 +34,10 @@ export interface Prepared {
 export async function prepareFile(file: string, ctx: PrepareContext): Promise<Prepared> {
   const budget = new FileBudget(file, ctx.limits);
   const src = await ingestFile(file, budget, ctx.store);
-  const doc = requirePlans(processText(src, file, ctx.rules, budget));
+  const textSha = ctx.norms ? sha256(src.text) : '';
+  const norm = ctx.norms?.get(textSha, ctx.rules) ?? undefined;
+  const doc = requirePlans(processText(src, file, ctx.rules, budget, norm));
+  if (ctx.norms && !norm) ctx.norms.put(textSha, ctx.rules, doc.norm);
   doc.fileSha256 = src.sha256;
   doc.fileStat = src.stat;
   const reviewed = applyCorrections(doc, ctx.corrections);

@@ -46,7 +46,7 @@ export class TextCache {
 }
 
 /** A cache folder that belongs to a database: `cache/KIND` beside it (out/plans.db → out/cache/text). */
-const cacheDirOf = (dbFile: string, kind: 'text' | 'tokens'): string => path.join(path.dirname(path.resolve(dbFile)), 'cache', kind);
+const cacheDirOf = (dbFile: string, kind: 'text' | 'tokens' | 'norm'): string => path.join(path.dirname(path.resolve(dbFile)), 'cache', kind);
 
 /** The text cache of a database: out/plans.db → out/cache/text. */
 export const textCacheDir = (dbFile: string): string => cacheDirOf(dbFile, 'text');
@@ -54,9 +54,12 @@ export const textCacheDir = (dbFile: string): string => cacheDirOf(dbFile, 'text
 /** The token cache (tokencache.ts) of a database: out/plans.db → out/cache/tokens. */
 export const tokenCacheDir = (dbFile: string): string => cacheDirOf(dbFile, 'tokens');
 
+/** The normalized-text cache (normcache.ts) of a database: out/plans.db → out/cache/norm. */
+export const normCacheDir = (dbFile: string): string => cacheDirOf(dbFile, 'norm');
+
 /**
  * Removes the half-written entries (`ENTRY.PID.RANDOM.tmp`) that processes killed while writing a
- * cache left under `dir` (text or tokens); entries of running processes stay. A cache entry is
+ * cache left under `dir` (text, tokens or norm); entries of running processes stay. A cache entry is
  * written to such a file and renamed into place, so every `.json` entry is whole.
  */
 export function sweepCacheTemps(dir: string): string[] {

@@ -5,6 +5,7 @@ import { loadRules } from '../rules/index.js';
 import { errorData, prepareFile, type PrepareContext, type PrepareResult } from './prepare.js';
 import { TextCache } from './textcache.js';
 import { TokenCache } from './tokencache.js';
+import { NormCache } from './normcache.js';
 
 /** What every task of a pool shares (sent once, as the pool's workerData). */
 export interface PoolData {
@@ -12,6 +13,7 @@ export interface PoolData {
   corrections: CorrectionSet;
   cacheDir: string | null;
   tokenDir: string | null;
+  normDir: string | null;
   readCache: boolean;
   limits?: PrepareContext['limits'];
 }
@@ -24,6 +26,7 @@ function context(): PrepareContext {
   ctx = { rules: loadRules(d.rulesDir), corrections: d.corrections, limits: d.limits };
   if (d.cacheDir) ctx.store = new TextCache(d.cacheDir, d.readCache);
   if (d.tokenDir) ctx.tokens = new TokenCache(d.tokenDir, d.readCache);
+  if (d.normDir) ctx.norms = new NormCache(d.normDir, d.readCache);
   return ctx;
 }
 

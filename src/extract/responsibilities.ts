@@ -26,7 +26,7 @@ interface Found {
   ruleId: string;
 }
 
-const cache = new WeakMap<Compiled, (text: string, offset: number) => Found[]>();
+const cache = new WeakMap<Compiled, { parse: (text: string, offset: number) => Found[]; labelStart: RegExp }>();
 
 /** Parses `label：list[；label：list…]` (the inside of a bracket or a label line). */
 function labelParser(c: Compiled, units: UnitModel) {
@@ -51,13 +51,14 @@ function labelParser(c: Compiled, units: UnitModel) {
 const BRACKET_RE = /[（(]([^（()）]*(?:[（(][^（()）]*[）)][^（()）]*)*)(?:[）)]|$)/gu;
 
 export function extractResponsibilities(item: Item, c: Compiled, units: UnitModel): RespFact[] {
-  let parse = cache.get(c);
-  if (!parse) {
-    parse = labelParser(c, units);
-    cache.set(c, parse);
+  let hit = cache.get(c);
+  if (!hit) {
+    // a bracket that starts with a label word of three characters or more
+    hit = { parse: labelParser(c, units), labelStart: new RegExp(`^\\s*(?:${alternation(c.labels.map((l) => l.word).filter((w) => w.length >= 3))})`, 'u') };
+    cache.set(c, hit);
   }
+  const { parse, labelStart } = hit;
   const found: Found[] = [];
-  const labelStart = new RegExp(`^\\s*(?:${alternation(c.labels.map((l) => l.word).filter((w) => w.length >= 3))})`, 'u');
   // 1. bracketed labels inside the item: （责任单位：A、B） or （牵头单位：A；配合单位：B）
   const masked: string[] = [...item.text];
   for (const m of item.text.matchAll(BRACKET_RE)) {

@@ -7,6 +7,7 @@ import { sha256, type DocResult } from '../pipeline.js';
 import type { Rules } from '../rules/index.js';
 import { docRows, type DocRows } from './rows.js';
 import { removeDeadFiles } from './stale.js';
+import { ftsStage } from './fts.js';
 import { MIGRATIONS } from './schema.js';
 
 export type DB = Database.Database;
@@ -274,11 +275,23 @@ export function writeRows(db: DB, doc: DocRows, opts: { keepSameRows?: boolean; 
     }
     return { ...stats, sameRows: true };
   }
+  // a build's database indexes its items' text at the end (store/fts.ts)
+  const stage = ftsStage(db);
+  // a plan names the same units over and over: each is looked up (and its aliases written) once per document
+  const unitIds = new Map<string, number>();
+  const aliases = new Set<string>();
   const unitIdOf = (u: DocRows['plans'][number]['responsibilities'][number]['units'][number]): number => {
-    let id = q.unitId.get(u.canonical) as number | undefined;
-    if (id === undefined) id = Number(q.insUnit.run(u.canonical, u.government, u.body).lastInsertRowid);
-    q.insAlias.run(u.canonical, id);
-    q.insAlias.run(u.name, id);
+    let id = unitIds.get(u.canonical);
+    if (id === undefined) {
+      id = (q.unitId.get(u.canonical) as number | undefined) ?? Number(q.insUnit.run(u.canonical, u.government, u.body).lastInsertRowid);
+      unitIds.set(u.canonical, id);
+      q.insAlias.run(u.canonical, id);
+    }
+    const alias = `${id}\t${u.name}`;
+    if (!aliases.has(alias)) {
+      aliases.add(alias);
+      q.insAlias.run(u.name, id);
+    }
     return id;
   };
   db.transaction(() => {
@@ -293,12 +306,14 @@ export function writeRows(db: DB, doc: DocRows, opts: { keepSameRows?: boolean; 
         touched.add(q.sourceOfKey.get(p.key) as number);
       }
       q.delFtsOfKey.run(p.key);
+      stage?.delOfKey.run(p.key);
       stats.replacedPlans += q.delPlan.run(p.key).changes;
     }
     for (const t of q.titlesOfPath.all(doc.path) as string[]) replaced.add(t);
     stats.replaced = [...replaced];
     stats.replacedFrom = [...touched].map((id) => q.pathOfSource.get(id) as string).filter((p) => p !== doc.path);
     q.delFtsOfPath.run(doc.path);
+    stage?.delOfPath.run(doc.path);
     stats.replacedPlans += q.delPlansOfPath.run(doc.path).changes;
     q.delSource.run(doc.path);
     for (const id of touched) q.orphanSources.run(id, id);
@@ -325,7 +340,7 @@ export function writeRows(db: DB, doc: DocRows, opts: { keepSameRows?: boolean; 
       for (const it of p.items) {
         const id = Number(q.insItem.run(planId, secOf(it.section), it.marker, it.kind, it.review, it.text, it.start, it.end, it.page).lastInsertRowid);
         itemIds.push(id);
-        q.insFts.run(id, it.tokens);
+        (stage?.ins ?? q.insFts).run(id, it.tokens);
         stats.items++;
       }
       for (const n of p.notes) q.insNote.run(planId, n.correction, n.action, n.fact, n.quote, n.occurrence, n.kind, n.reason);

@@ -5,7 +5,7 @@ import type { BatchOptions, BatchReport, FileOutcome } from '../../index.js';
 import { defaultCorrectionsDir } from '../../corrections/names.js';
 import { PlandbError, escapeControls } from '../../errors.js';
 import { defaultJobs } from '../../batch/pool.js';
-import { textCacheDir, tokenCacheDir } from '../../batch/textcache.js';
+import { normCacheDir, textCacheDir, tokenCacheDir } from '../../batch/textcache.js';
 import type { Io } from '../output.js';
 import type { CliState } from '../index.js';
 
@@ -84,11 +84,11 @@ export function summary(report: BatchReport, dbFile: string, io: Io, verb: strin
   io.out(`  or: sqlite3 ${dbFile} "SELECT unit, plan, indicator, op, value, value_unit FROM v_unit_targets WHERE body = '卫健委'"`);
 }
 
-const CACHE_HELP = "do not keep or read cache/ beside the database (the text of PDF/Word/HTML files; items' full-text tokens)";
+const CACHE_HELP = "do not keep or read cache/ beside the database (the text of PDF/Word/HTML files; normalized texts; items' full-text tokens)";
 
 /** The caches beside the database, unless --no-cache. */
-const caches = (o: { db: string; cache: boolean }): Pick<BatchOptions, 'textCache' | 'tokenCache'> =>
-  o.cache ? { textCache: textCacheDir(o.db), tokenCache: tokenCacheDir(o.db) } : {};
+const caches = (o: { db: string; cache: boolean }): Pick<BatchOptions, 'textCache' | 'tokenCache' | 'normCache'> =>
+  o.cache ? { textCache: textCacheDir(o.db), tokenCache: tokenCacheDir(o.db), normCache: normCacheDir(o.db) } : {};
 
 export function registerBuild(program: Command, state: CliState): void {
   program
