@@ -35,10 +35,18 @@ const row = (what, value, note = '') => {
 };
 const f2 = (x) => x.toFixed(2);
 
-/** Runs a plandb command as bin/plandb does (MALLOC_TOP_PAD_ set), returns its cost. */
+/** The allocator settings bin/plandb gives node (see its comments). */
+const tunables = process.env.GLIBC_TUNABLES ?? '';
+const plandbEnv = {
+  ...process.env,
+  MALLOC_TOP_PAD_: process.env.MALLOC_TOP_PAD_ ?? '536870912',
+  GLIBC_TUNABLES: tunables.includes('glibc.malloc.hugetlb=') ? tunables : [tunables, 'glibc.malloc.hugetlb=1'].filter(Boolean).join(':'),
+};
+
+/** Runs a plandb command as bin/plandb does (same allocator settings), returns its cost. */
 function plandb(...args) {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['scripts/bench-run.mjs', ...args], { encoding: 'utf8', env: { ...process.env, MALLOC_TOP_PAD_: process.env.MALLOC_TOP_PAD_ ?? '536870912' }, maxBuffer: 1 << 28 });
+  const r = spawnSync(process.execPath, ['scripts/bench-run.mjs', ...args], { encoding: 'utf8', env: plandbEnv, maxBuffer: 1 << 28 });
   const wall = (performance.now() - t0) / 1000;
   const line = (r.stderr ?? '').split('\n').reverse().find((l) => l.startsWith('BENCH '));
   if (!line) throw new Error(`plandb ${args.join(' ')} failed:\n${r.stderr}`);
