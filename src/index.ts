@@ -310,8 +310,8 @@ export async function rebuild(corpus: string, dbFile: string, opts: BatchOptions
   // the rules are loaded (parsed and checked) only when a file is to be extracted
   const rules = opts.rules ?? loadRules(rulesDir);
   // one preparer (one pool of workers) for whatever this rebuild turns out to be
-  const incremental = !!delta && (delta.unchanged.length > 0 || delta.counts.sources > 0);
-  const preparer = await openPreparer(preparerOptions(opts, rules, corrections, (incremental ? delta!.changed : files).filter((f) => !f.skip).length));
+  const overCopy = !!delta && (delta.unchanged.length > 0 || delta.counts.sources > 0);
+  const preparer = await openPreparer(preparerOptions(opts, rules, corrections, (overCopy ? delta!.changed : files).filter((f) => !f.skip).length));
   const build = (incremental: boolean) =>
     withNewDatabase(
       dbFile,
@@ -328,14 +328,14 @@ export async function rebuild(corpus: string, dbFile: string, opts: BatchOptions
         const r = await writeBatch(db, incremental ? delta!.changed : files, { ...opts, onFile, keepSameRows: incremental, deferUnitCounts: true }, rules, preparer);
         // the same plan in two files: which copy is kept depends on the order of every file, so build in full
         if (incremental && r.files.some((f) => f.replacedFrom?.length) && !r.aborted) throw new PlanMoved();
+        const report: BatchReport = { ...r, files: [...ahead, ...r.files], mode: incremental ? 'incremental' : 'full', removed: incremental ? delta!.removed : [] };
+        if (report.aborted) throw new BatchError(`rebuild stopped: ${report.aborted}; ${dbFile} left unchanged`, undefined, report, true);
+        if (report.failed === files.length) throw new BatchError(`no file could be ingested; ${dbFile} left unchanged`, corpus, report);
         flushFts(db);
         pruneOrphans(db);
         restoreIndexes?.();
-        recordSuperseded(db, [...ahead, ...r.files], rules);
-        const report: BatchReport = { ...r, files: [...ahead, ...r.files], counts: counts(db), mode: incremental ? 'incremental' : 'full', removed: incremental ? delta!.removed : [] };
-        if (report.aborted) throw new BatchError(`rebuild stopped: ${report.aborted}; ${dbFile} left unchanged`, undefined, report, true);
-        if (report.failed === files.length) throw new BatchError(`no file could be ingested; ${dbFile} left unchanged`, corpus, report);
-        return report;
+        recordSuperseded(db, report.files, rules);
+        return { ...report, counts: counts(db) };
       },
       { copy: incremental },
     );
@@ -345,8 +345,8 @@ export async function rebuild(corpus: string, dbFile: string, opts: BatchOptions
     // rows stored is left as it is) -- unless every file changed and the first ones show that most
     // rows change: deleting and rewriting them costs more than a new database
     const limits = { ...PROBE, ...opts.rewriteProbe };
-    const probe = incremental && !delta!.unchanged.length && delta!.changed.length >= limits.minFiles;
-    if (incremental && (!probe || (await keepsMostRows(dbFile, delta!.changed, preparer, limits)))) {
+    const probe = overCopy && !delta!.unchanged.length && delta!.changed.length >= limits.minFiles;
+    if (overCopy && (!probe || (await keepsMostRows(dbFile, delta!.changed, preparer, limits)))) {
       try {
         return await build(true);
       } catch (e) {

@@ -45,9 +45,32 @@ export interface SearchResult {
   offset: number;
 }
 
-/** FTS5 MATCH expression: every token quoted (so FTS5 syntax in the query is literal), all required. */
-export function matchExpression(tokens: string[], prefix = false): string {
-  return tokens.map((t) => `"${t.replace(/"/g, '""')}"${prefix ? '*' : ''}`).join(' ');
+/** A word of the index to find: as a prefix of the indexed words (近视 finds 近视率), or exactly. */
+export interface QueryTerm {
+  token: string;
+  prefix: boolean;
+}
+
+/**
+ * The index words of a query, cut by jieba as the items were. Every word is matched as a prefix,
+ * except a single character that jieba cut off the front of a longer query word (托育 → 托 + 育): in
+ * the items the same characters are cut alike, so 托 is matched as itself, not as the start of
+ * every word beginning with 托 (托管, 托底…), which finds nothing more and costs a merge of many lists.
+ */
+export function queryTerms(query: string, rules: Rules): QueryTerm[] {
+  const out: QueryTerm[] = [];
+  for (const word of query.split(/\s+/u)) {
+    const pieces = ftsTokens(word, rules)
+      .split(' ')
+      .filter((t) => /[\p{L}\p{N}]/u.test(t));
+    pieces.forEach((token, i) => out.push({ token, prefix: !([...token].length === 1 && i < pieces.length - 1) }));
+  }
+  return out;
+}
+
+/** FTS5 MATCH expression of query terms: each quoted (FTS5 syntax in the query is literal), all required. */
+export function termExpression(terms: QueryTerm[]): string {
+  return terms.map((t) => `"${t.token.replace(/"/g, '""')}"${t.prefix ? '*' : ''}`).join(' ');
 }
 
 const SPAN = 30;
@@ -102,16 +125,15 @@ export const MAX_QUERY_CHARS = 200;
 export function searchItems(db: DB, args: { query: string; plan?: string; limit?: number; page?: Page; rules?: Rules }): SearchResult {
   const query = args.query.trim();
   if (query.length > MAX_QUERY_CHARS) throw new PlandbError('USAGE', `search query too long: ${query.length} characters (limit ${MAX_QUERY_CHARS})`);
-  const tokens = ftsTokens(query, rulesOrDefault(args.rules))
-    .split(' ')
-    .filter((t) => /[\p{L}\p{N}]/u.test(t));
+  const terms = queryTerms(query, rulesOrDefault(args.rules));
+  const tokens = terms.map((t) => t.token);
   if (!tokens.length) throw new PlandbError('USAGE', `nothing to search for in '${args.query}'`);
   const limit = args.page ? args.page.limit : (args.limit ?? 50);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)) throw new PlandbError('USAGE', `--limit must be a whole number from 1 to ${MAX_LIMIT}, got '${limit}'`);
   const page = { limit, offset: args.page?.offset ?? 0 };
   const ids = args.plan !== undefined ? resolvePlans(db, args.plan).map((p) => p.id) : null;
   let mode: SearchResult['mode'] = 'words';
-  let found = rankedMatches(db, matchExpression(tokens, true), ids);
+  let found = rankedMatches(db, termExpression(terms), ids);
   let total = found.length;
   let rows: SearchRow[];
   if (total) rows = itemRows(db, found.slice(page.offset, limit === undefined ? undefined : page.offset + limit));

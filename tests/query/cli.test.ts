@@ -9,7 +9,7 @@ import type { Io } from '../../src/cli/output.js';
 import { openDb } from '../../src/store/db.js';
 import { BOM, csvField, formatCsv, formatTable, truncate, type ResultSet } from '../../src/query/format.js';
 import { exportableTables } from '../../src/query/export.js';
-import { snippet, matchExpression } from '../../src/query/search.js';
+import { snippet, termExpression } from '../../src/query/search.js';
 
 
 function captureIo(): Io & { stdout: () => string; stderr: () => string } {
@@ -109,7 +109,7 @@ describe('format module', () => {
     const text = '一'.repeat(50) + '近视' + '二'.repeat(50);
     expect(snippet(text, '近视', ['近视'])).toBe(`…${'一'.repeat(30)}【近视】${'二'.repeat(30)}…`);
     expect(snippet('控制近视率', '近视', ['近视'])).toBe('控制【近视】率');
-    expect(matchExpression(['a"b', '近视'], true)).toBe('"a""b"* "近视"*');
+    expect(termExpression([{ token: 'a"b', prefix: true }, { token: '托', prefix: false }])).toBe('"a""b"* "托"');
   });
 });
 

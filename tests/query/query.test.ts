@@ -16,7 +16,8 @@ import {
   resolvePlan,
   NotFoundError,
 } from '../../src/query/index.js';
-
+import { queryTerms, termExpression } from '../../src/query/search.js';
+import { loadRules } from '../../src/rules/index.js';
 
 let db: DB;
 beforeAll(async () => {
@@ -201,6 +202,18 @@ describe('gaps and search', () => {
     const both = searchItems(db, { query: '托育 服务' }).rows;
     expect(both.length).toBeGreaterThan(0);
     expect(both.every((x) => x.text.includes('托育') && x.text.includes('服务'))).toBe(true);
+    // 托育 is cut 托 + 育: 托 is matched as itself (not 托管, 托底…), 育 and 服务 as prefixes; that
+    // finds the same items as every word as a prefix
+    const terms = queryTerms('托育 服务', loadRules());
+    expect(terms).toEqual([
+      { token: '托', prefix: false },
+      { token: '育', prefix: true },
+      { token: '服务', prefix: true },
+    ]);
+    const ids = (expr: string) => db.prepare('SELECT rowid FROM items_fts WHERE items_fts MATCH ? ORDER BY rowid').pluck().all(expr);
+    expect(ids(termExpression(terms))).toEqual(ids(termExpression(terms.map((t) => ({ ...t, prefix: true })))));
+    expect(ids(termExpression(terms))).toHaveLength(searchItems(db, { query: '托育 服务', page: {} }).total);
+    expect(queryTerms('近视', loadRules())).toEqual([{ token: '近视', prefix: true }]);
     expect(() => searchItems(db, { query: '"近视" OR NEAR(' })).not.toThrow();
     expect(() => searchItems(db, { query: '，。' })).toThrow(PlandbError);
   });
