@@ -2,8 +2,12 @@
  * The full-text index of a database being built (a rebuild's temporary file, which no one reads until
  * it is complete). FTS5 flushes its pending terms into a new segment at every commit and merges the
  * segments as they pile up: with one transaction per file, that merging was about half of what writing
- * a file cost. While a build runs, items' tokens go to a plain staging table instead, and the index is
- * built from it at the end, in large ordered chunks (see `npm run bench`: rebuild rows).
+ * a file cost. While a build runs, items' tokens go to a staging table instead, and the index is built
+ * from it at the end, in large ordered chunks (see `npm run bench`: rebuild rows).
+ *
+ * The staging table is a TEMP table: it lives in SQLite's own temporary file (deleted by SQLite, even
+ * after a crash), so the database does not keep its pages as free space (the tokens take about twice
+ * the index's size).
  *
  * A staged database's index lacks the files written since stageFts: only a build that ends with
  * flushFts (or is thrown away) may stage.
@@ -11,7 +15,7 @@
 import type Database from 'better-sqlite3';
 import type { DB } from './db.js';
 
-const STAGE = 'items_fts_stage';
+const STAGE = 'temp.items_fts_stage';
 /** items indexed per transaction when the stage is flushed (about 125 plan files) */
 const CHUNK = 20_000;
 
@@ -42,19 +46,12 @@ export function stageFts(db: DB): void {
 /** The staging statements when `db` stages (for writeRows), else undefined. */
 export const ftsStage = (db: DB): StageStatements | undefined => staged.get(db);
 
-/**
- * Indexes every staged item (in rowid order, CHUNK items per transaction, each chunk's staged rows
- * deleted as it goes so their pages serve the index) and drops the staging table.
- */
+/** Indexes every staged item (in rowid order, CHUNK items per transaction) and drops the staging table. */
 export function flushFts(db: DB): void {
   if (!staged.has(db)) return;
   const upper = db.prepare(`SELECT rowid FROM ${STAGE} WHERE rowid > ? ORDER BY rowid LIMIT 1 OFFSET ${CHUNK - 1}`).pluck();
-  const move = db.prepare(`INSERT INTO items_fts (rowid, tokens) SELECT rowid, tokens FROM ${STAGE} WHERE rowid > ? AND rowid <= ? ORDER BY rowid`);
-  const drop = db.prepare(`DELETE FROM ${STAGE} WHERE rowid > ? AND rowid <= ?`);
-  const chunk = db.transaction((lo: number, hi: number) => {
-    move.run(lo, hi);
-    drop.run(lo, hi);
-  });
+  const move = db.prepare(`INSERT INTO main.items_fts (rowid, tokens) SELECT rowid, tokens FROM ${STAGE} WHERE rowid > ? AND rowid <= ? ORDER BY rowid`);
+  const chunk = db.transaction((lo: number, hi: number) => void move.run(lo, hi));
   let lo = Number.MIN_SAFE_INTEGER;
   for (;;) {
     const hi = (upper.get(lo) as number | undefined) ?? Number.MAX_SAFE_INTEGER;

@@ -70,6 +70,14 @@ describe('a rebuild writes what file-by-file ingesting writes', () => {
     const names = (schema(built) as Array<[string, string, string]>).filter(([type]) => type === 'index').map(([, name]) => name);
     for (const n of DEFERRED_INDEXES) expect(names).toContain(n);
     expect((schema(built) as Array<[string, string]>).map(([, n]) => n)).not.toContain('items_fts_stage');
+    // the staged tokens lived in SQLite's temporary file: the database keeps no free pages of them
+    const h = new Database(built, { readonly: true });
+    try {
+      const free = h.pragma('freelist_count', { simple: true }) as number;
+      expect(free).toBeLessThan((h.pragma('page_count', { simple: true }) as number) * 0.02);
+    } finally {
+      h.close();
+    }
   }, 180_000);
 
   it('an incremental rebuild (one file changed) indexes the new rows and drops the old ones', async () => {
