@@ -7,7 +7,7 @@ import { sha256, type DocResult } from '../pipeline.js';
 import type { Rules } from '../rules/index.js';
 import { docRows, type DocRows } from './rows.js';
 import { removeDeadFiles } from './stale.js';
-import { ftsStage } from './fts.js';
+import { ftsStage, ftsWritten } from './fts.js';
 import { MIGRATIONS } from './schema.js';
 
 export type DB = Database.Database;
@@ -364,6 +364,8 @@ export function writeRows(db: DB, doc: DocRows, opts: { keepSameRows?: boolean; 
     // a database nobody reads until it is complete (a rebuild's) recounts once, at the end
     if (!opts.deferUnitCounts) settleUnitCounts(db);
   })();
+  // a chunk of staged items is indexed between documents (store/fts.ts)
+  if (stage) ftsWritten(db, stats.items);
   return stats;
 }
 
