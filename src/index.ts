@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { openPreparer, type PrepareOutcome, type Preparer, type PreparerOptions } from './batch/preparer.js';
-import { pruneOrphans, rebuildDelta, recordSuperseded, removeSources, storedRowsKeys, type RebuildMode } from './batch/incremental.js';
+import { pruneOrphans, rebuildDelta, recordSuperseded, removeSources, type RebuildMode } from './batch/incremental.js';
 import { PlandbError, errorLine, isEnvironmental, type ErrorCode } from './errors.js';
 import { DEFAULT_LIMITS, FileBudget, checkRegular, fsError, ingestFile, type Limits } from './ingest/index.js';
 import {
@@ -222,7 +222,7 @@ async function writeBatch(db: DB, entries: InputEntry[], opts: BatchOptions, rul
   const started: Array<Promise<PrepareOutcome>> = [];
   try {
     syncCatalogue(db, rules);
-    const ahead = preparer.pooled ? preparer.jobs * AHEAD_PER_JOB : 2;
+    const ahead = preparer.jobs > 1 ? preparer.jobs * AHEAD_PER_JOB : 2;
     const start = (i: number) => {
       const e = entries[i];
       if (e) started[i] = e.skip ? Promise.resolve({ error: e.skip }) : preparer.prepare(e.file);
@@ -346,7 +346,7 @@ export async function rebuild(corpus: string, dbFile: string, opts: BatchOptions
     // rows change: deleting and rewriting them costs more than a new database
     const limits = { ...PROBE, ...opts.rewriteProbe };
     const probe = overCopy && !delta!.unchanged.length && delta!.changed.length >= limits.minFiles;
-    if (overCopy && (!probe || (await keepsMostRows(dbFile, delta!.changed, preparer, limits)))) {
+    if (overCopy && (!probe || (await keepsMostRows(delta!.changed, delta!.rowsKeys, preparer, limits)))) {
       try {
         return await build(true);
       } catch (e) {
@@ -376,12 +376,11 @@ export interface RewriteProbe {
 /**
  * A rebuild of every file (rules, plandb or decisions changed) looks at its first files before it
  * chooses: they are prepared (and kept for the build), and their rows compared with the stored ones
- * by rows key. True when most of them keep their rows (an incremental build then writes little).
+ * by rows key (`stored`: the delta's). True when most of them keep their rows (an incremental build then writes little).
  */
-async function keepsMostRows(dbFile: string, entries: InputEntry[], preparer: Preparer, limits: RewriteProbe): Promise<boolean> {
+async function keepsMostRows(entries: InputEntry[], stored: ReadonlyMap<string, string | null>, preparer: Preparer, limits: RewriteProbe): Promise<boolean> {
   const look = Math.max(limits.look, Math.ceil(entries.length * limits.share));
   const outcomes = await Promise.all(entries.filter((e) => !e.skip).slice(0, look).map((e) => preparer.early(e.file)));
-  const stored = storedRowsKeys(dbFile);
   const seen = outcomes.filter((o) => o.prepared);
   const rewritten = seen.filter((o) => stored.get(o.prepared!.rows.path) !== o.prepared!.rows.rowsKey).length;
   return !seen.length || rewritten <= seen.length * limits.rewritten;

@@ -41,6 +41,8 @@ export interface RebuildDelta<E extends Entry = Entry> {
   /** stored source paths whose file is gone from the corpus */
   removed: string[];
   counts: DbCounts;
+  /** the hash of every stored source's rows (sources.rows_key), by path: what a file extracted again is compared with */
+  rowsKeys: Map<string, string | null>;
 }
 
 interface SourceRow {
@@ -51,6 +53,7 @@ interface SourceRow {
   file_mtime: number | null;
   extract_key: string | null;
   corrections_key: string | null;
+  rows_key: string | null;
 }
 
 /**
@@ -69,7 +72,7 @@ export function rebuildDelta<E extends Entry>(dbFile: string, entries: E[], rule
     const done = new Set(db.prepare('SELECT name FROM migrations').pluck().all() as string[]);
     if (MIGRATIONS.some((m) => !done.has(m.name)) || unknownMigrations(db).length) return null;
     const key = extractKey(rules);
-    const byPath = new Map((db.prepare('SELECT id, path, file_sha256, file_size, file_mtime, extract_key, corrections_key FROM sources').all() as SourceRow[]).map((s) => [s.path, s]));
+    const byPath = new Map((db.prepare('SELECT id, path, file_sha256, file_size, file_mtime, extract_key, corrections_key, rows_key FROM sources').all() as SourceRow[]).map((s) => [s.path, s]));
     const plansOf = new Map<number, Array<{ id: number; key: string; title: string }>>();
     for (const p of db.prepare('SELECT id, source_id, plan_key, title FROM plans ORDER BY id').all() as Array<{ id: number; source_id: number; plan_key: string; title: string }>) {
       const list = plansOf.get(p.source_id) ?? [];
@@ -82,7 +85,7 @@ export function rebuildDelta<E extends Entry>(dbFile: string, entries: E[], rule
     const notesOf = db.prepare(
       'SELECT n.correction_id AS correction, n.action, n.fact, n.quote, n.occurrence, n.kind, n.reason, p.plan_key AS planKey, p.title AS plan FROM review_notes n JOIN plans p ON p.id = n.plan_id WHERE p.source_id = ? ORDER BY n.id',
     );
-    const out: RebuildDelta<E> = { unchanged: [], changed: [], removed: [], counts: counts(db) };
+    const out: RebuildDelta<E> = { unchanged: [], changed: [], removed: [], counts: counts(db), rowsKeys: new Map([...byPath].map(([p, src]) => [p, src.rows_key])) };
     const superseded = readSuperseded(db, key);
     const kinds: Array<'same' | 'changed' | 'superseded'> = [];
     const seen = new Set<string>();
@@ -180,19 +183,6 @@ function sameFile(file: string, src: FileState): boolean {
     return st.size === src.file_size && sha256(readFileSync(file)) === src.file_sha256;
   } catch {
     return false; // reported with its reason when ingested
-  }
-}
-
-/** The rows key of every stored source, by path (empty when the database cannot be read). */
-export function storedRowsKeys(dbFile: string): Map<string, string | null> {
-  let db: DB | undefined;
-  try {
-    db = new Database(dbFile, { readonly: true, fileMustExist: true, timeout: 30_000 });
-    return new Map((db.prepare('SELECT path, rows_key FROM sources').raw().all() as Array<[string, string | null]>).map(([p, k]) => [p, k]));
-  } catch {
-    return new Map();
-  } finally {
-    db?.close();
   }
 }
 

@@ -3,21 +3,22 @@
  * rules normalize reads (normalizeKey): a rule change elsewhere (indicators, units, comparators, the
  * catalogue) re-extracts every file without normalizing it again. normalize is the costliest text
  * stage (see `npm run bench`). One JSON file per entry, written atomically, under a folder per
- * normalize key: `cache/norm/KEY16/ab/abcd….json`.
+ * normalize key: `cache/norm/KEY16/ab/abcd….json` (textcache.ts: readEntry, writeEntry).
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { NormText } from '../normalize/index.js';
 import { sha256 } from '../pipeline.js';
 import type { Rules } from '../rules/index.js';
 import { PLANDB_VERSION } from '../version.js';
+import { readEntry, writeEntry } from './textcache.js';
 
 const normalizeKeys = new WeakMap<Rules, string>();
 
 /**
  * sha256 of plandb's version and of the rule files normalize reads (junk rules; and, for joining
  * lines, the heading patterns, responsibility labels, section blocks and plan titles, document
- * columns). tests/store/normcache.test.ts checks that a change to any other rule file leaves it.
+ * columns). tests/store/bulk-build.test.ts checks that a heading change moves it and an indicator
+ * change leaves it.
  */
 export function normalizeKey(rules: Rules): string {
   let k = normalizeKeys.get(rules);
@@ -30,7 +31,6 @@ export function normalizeKey(rules: Rules): string {
 }
 
 interface Entry {
-  version: string;
   text: string;
   /** the map's length (the text's and one more: the end of the source) */
   n: number;
@@ -51,25 +51,12 @@ export class NormCache {
   }
 
   get(textSha: string, rules: Rules): NormText | null {
-    if (!this.read) return null;
-    try {
-      const e = JSON.parse(readFileSync(this.file(textSha, rules), 'utf8')) as Entry;
-      return e.version === PLANDB_VERSION && e.n === e.text.length + 1 ? { text: e.text, map: unrun(e.runs, e.n) } : null;
-    } catch {
-      return null; // missing or unreadable: normalize again
-    }
+    const e = this.read ? readEntry<Entry>(this.file(textSha, rules)) : null;
+    return e && e.n === e.text.length + 1 ? { text: e.text, map: unrun(e.runs, e.n) } : null; // none: normalize again
   }
 
   put(textSha: string, rules: Rules, norm: NormText): void {
-    const file = this.file(textSha, rules);
-    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    try {
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(tmp, JSON.stringify({ version: PLANDB_VERSION, text: norm.text, n: norm.map.length, runs: runs(norm.map) } satisfies Entry));
-      renameSync(tmp, file);
-    } catch {
-      rmSync(tmp, { force: true }); // a cache that cannot be written only costs time
-    }
+    writeEntry(this.file(textSha, rules), { text: norm.text, n: norm.map.length, runs: runs(norm.map) } satisfies Entry);
   }
 }
 

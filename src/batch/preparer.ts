@@ -21,9 +21,8 @@ export interface PrepareOutcome {
 }
 
 export interface Preparer {
-  /** worker threads (1: this thread) */
+  /** worker threads (1: none, files are prepared in this thread) */
   readonly jobs: number;
-  readonly pooled: boolean;
   /** the file's outcome: the one prepared early (see early), else prepared now */
   prepare(file: string): Promise<PrepareOutcome>;
   /** prepares a file now and keeps its outcome for the next prepare(file) */
@@ -68,7 +67,6 @@ export async function openPreparer(o: PreparerOptions): Promise<Preparer> {
   const kept = new Map<string, Promise<PrepareOutcome>>();
   return {
     jobs: pool ? jobs : 1,
-    pooled: !!pool,
     prepare(file) {
       const p = kept.get(file);
       if (!p) return run(file);

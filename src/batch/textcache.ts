@@ -9,6 +9,35 @@ import path from 'node:path';
 import type { IngestedText } from '../ingest/types.js';
 import { PLANDB_VERSION } from '../version.js';
 
+/**
+ * A cache entry of this plandb version: the JSON object at `file` when it was written by this
+ * version, else null (missing, unreadable, or another version's: the caller does the work again).
+ */
+export function readEntry<T extends object>(file: string): T | null {
+  try {
+    const entry = JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown } & T;
+    return entry && entry.version === PLANDB_VERSION ? entry : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Writes a cache entry atomically (to `FILE.PID.RANDOM.tmp`, renamed into place: what sweepCacheTemps
+ * removes after a killed process), stamped with this plandb version. A cache that cannot be written
+ * only costs time: failures are ignored.
+ */
+export function writeEntry(file: string, data: object): void {
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(tmp, JSON.stringify({ version: PLANDB_VERSION, ...data }));
+    renameSync(tmp, file);
+  } catch {
+    rmSync(tmp, { force: true });
+  }
+}
+
 export class TextCache {
   constructor(
     /** folder of the entries (created on first write) */
@@ -22,26 +51,12 @@ export class TextCache {
   }
 
   get(sha: string): IngestedText | null {
-    if (!this.read) return null;
-    try {
-      const entry = JSON.parse(readFileSync(this.file(sha), 'utf8')) as { version: string; text: IngestedText };
-      return entry.version === PLANDB_VERSION ? entry.text : null;
-    } catch {
-      return null; // missing, or unreadable: read the file again
-    }
+    return this.read ? (readEntry<{ text: IngestedText }>(this.file(sha))?.text ?? null) : null;
   }
 
   put(sha: string, text: IngestedText): void {
-    const file = this.file(sha);
-    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    try {
-      mkdirSync(path.dirname(file), { recursive: true });
-      const { format, encoding, pageStarts, warnings } = text;
-      writeFileSync(tmp, JSON.stringify({ version: PLANDB_VERSION, text: { text: text.text, format, encoding, pageStarts, warnings } }));
-      renameSync(tmp, file);
-    } catch {
-      rmSync(tmp, { force: true }); // a cache that cannot be written only costs time
-    }
+    const { format, encoding, pageStarts, warnings } = text;
+    writeEntry(this.file(sha), { text: { text: text.text, format, encoding, pageStarts, warnings } });
   }
 }
 

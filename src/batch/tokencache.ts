@@ -7,13 +7,11 @@
  * cannot disagree with the text. One JSON file per document, written atomically; an unreadable
  * entry only costs time.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tokensOfPieces, type Tokenizer } from '../store/rows.js';
-import { PLANDB_VERSION } from '../version.js';
+import { readEntry, writeEntry } from './textcache.js';
 
 interface Entry {
-  version: string;
   /** "start:end" of an item in the normalized text → its pieces' lengths in base 36, comma-separated */
   items: Record<string, string>;
 }
@@ -31,13 +29,8 @@ export class TokenCache {
   }
 
   private load(file: string): Record<string, string> {
-    if (!this.read) return {};
-    try {
-      const entry = JSON.parse(readFileSync(file, 'utf8')) as Entry;
-      return entry.version === PLANDB_VERSION && entry.items && typeof entry.items === 'object' ? entry.items : {};
-    } catch {
-      return {}; // missing or unreadable: cut again
-    }
+    const entry = this.read ? readEntry<Entry>(file) : null;
+    return entry?.items && typeof entry.items === 'object' ? entry.items : {}; // none: cut again
   }
 
   /**
@@ -62,15 +55,7 @@ export class TokenCache {
       return tokensOfPieces(pieces);
     };
     const save = () => {
-      if (!misses) return;
-      const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-      try {
-        mkdirSync(path.dirname(file), { recursive: true });
-        writeFileSync(tmp, JSON.stringify({ version: PLANDB_VERSION, items } satisfies Entry));
-        renameSync(tmp, file);
-      } catch {
-        rmSync(tmp, { force: true });
-      }
+      if (misses) writeEntry(file, { items });
     };
     return { tokenize, save, misses: () => misses };
   }

@@ -275,7 +275,7 @@ export function writeRows(db: DB, doc: DocRows, opts: { keepSameRows?: boolean; 
     }
     return { ...stats, sameRows: true };
   }
-  // a build's database indexes its items' text at the end (store/fts.ts)
+  // a build's database indexes its items' text in large chunks (store/fts.ts)
   const stage = ftsStage(db);
   // a plan names the same units over and over: each is looked up (and its aliases written) once per document
   const unitIds = new Map<string, number>();

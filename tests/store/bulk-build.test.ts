@@ -6,7 +6,7 @@
  * - documents' normalized text is cached by text and by the rules normalize reads (batch/normcache.ts):
  *   a rule change elsewhere re-extracts without normalizing, and gives what a build without cache gives.
  */
-import { cpSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -14,10 +14,11 @@ import { NormCache, normalizeKey, runs, unrun } from '../../src/batch/normcache.
 import { ingest, normCacheDir, rebuild } from '../../src/index.js';
 import { normalize } from '../../src/normalize/index.js';
 import { compile } from '../../src/rules/compiled.js';
-import { DEFAULT_RULES_DIR, loadRules } from '../../src/rules/index.js';
+import { loadRules } from '../../src/rules/index.js';
 import { DEFERRED_INDEXES } from '../../src/store/bulk.js';
 import { FTS_CHUNK } from '../../src/store/fts.js';
 import { CORPUS, seed, SEEDS, tmpDir } from '../helpers/paths.js';
+import { cacheEntries, editedRules } from '../helpers/rules.js';
 
 const rules = loadRules();
 
@@ -52,12 +53,17 @@ function schema(file: string): unknown[] {
   }
 }
 
+/** The corpus ingested file by file (each file's full-text rows written in its own transaction), in a new folder. */
+async function ingestedCorpus(tag: string): Promise<{ dir: string; ingested: string }> {
+  const dir = tmpDir(tag);
+  const ingested = path.join(dir, 'ingested.db');
+  await ingest(ingested, readdirSync(CORPUS).map((f) => path.join(CORPUS, f)), { jobs: 1 });
+  return { dir, ingested };
+}
+
 describe('a rebuild writes what file-by-file ingesting writes', () => {
   it('full-text index built at the end, read-side indexes created at the end: same facts, same index answers, same schema', async () => {
-    const dir = tmpDir('bulk');
-    const files = readdirSync(CORPUS).map((f) => path.join(CORPUS, f));
-    const ingested = path.join(dir, 'ingested.db');
-    await ingest(ingested, files, { jobs: 1 });
+    const { dir, ingested } = await ingestedCorpus('bulk');
     const built = path.join(dir, 'built.db');
     const r = await rebuild(CORPUS, built, { jobs: 2 });
     expect(r.mode).toBe('full');
@@ -85,10 +91,7 @@ describe('a rebuild writes what file-by-file ingesting writes', () => {
   }, 180_000);
 
   it('with chunks of 150 items, the staged items are indexed between files: same answers as ingesting', async () => {
-    const dir = tmpDir('bulk-chunks');
-    const files = readdirSync(CORPUS).map((f) => path.join(CORPUS, f));
-    const ingested = path.join(dir, 'ingested.db');
-    await ingest(ingested, files, { jobs: 1 });
+    const { dir, ingested } = await ingestedCorpus('bulk-chunks');
     const built = path.join(dir, 'built.db');
     const was = FTS_CHUNK.items;
     FTS_CHUNK.items = 150;
@@ -166,21 +169,11 @@ describe('NormCache', () => {
     const dir = tmpDir('norm-build');
     const db = path.join(dir, 'out', 'plans.db');
     await rebuild(CORPUS, db, { normCache: normCacheDir(db) });
-    const entries = () =>
-      (readdirSync(normCacheDir(db), { recursive: true }) as string[])
-        .filter((f) => f.endsWith('.json'))
-        .sort()
-        .map((f) => [f, statSync(path.join(normCacheDir(db), f)).mtimeMs]);
+    const entries = () => cacheEntries(normCacheDir(db));
     const before = entries();
     expect(before).toHaveLength(readdirSync(CORPUS).length);
-    const rulesDir = path.join(dir, 'rules');
-    cpSync(DEFAULT_RULES_DIR, rulesDir, { recursive: true });
-    const file = path.join(rulesDir, 'indicators.yaml');
-    const yaml = readFileSync(file, 'utf8');
-    expect(yaml).toContain('name_trail_words: [的目标, ');
     // 率 stripped from every indicator name: every file's rows change
-    writeFileSync(file, yaml.replace('name_trail_words: [的目标, ', 'name_trail_words: [的目标, 率, '));
-    const changed = loadRules(rulesDir);
+    const changed = loadRules(editedRules(dir, 'indicators.yaml', 'name_trail_words: [的目标, ', 'name_trail_words: [的目标, 率, '));
     const r = await rebuild(CORPUS, db, { rules: changed, normCache: normCacheDir(db) });
     expect(r.failed).toBe(0);
     // every document's normalized text came from the cache: no entry was written again

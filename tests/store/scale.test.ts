@@ -15,6 +15,7 @@ import { rebuild, textCacheDir, type BatchReport } from '../../src/index.js';
 import { DEFAULT_RULES_DIR, loadRules } from '../../src/rules/index.js';
 import { main } from '../../src/cli/index.js';
 import { captureIo } from '../helpers/io.js';
+import { editedRules } from '../helpers/rules.js';
 import { CORPUS, FIXTURES, SEEDS, tmpDir } from '../helpers/paths.js';
 
 /** Every row of every table (ingested_at left out: a clock, not content), in id order. */
@@ -186,13 +187,7 @@ describe('a rule change that rewrites most rows', () => {
     const db = path.join(dir, 'plans.db');
     expect((await rebuild(CORPUS, db)).mode).toBe('full');
     // 率 stripped from the end of every indicator name: every plan's targets change
-    const rulesDir = path.join(dir, 'rules');
-    cpSync(DEFAULT_RULES_DIR, rulesDir, { recursive: true });
-    const file = path.join(rulesDir, 'indicators.yaml');
-    const yaml = readFileSync(file, 'utf8');
-    expect(yaml).toContain('name_trail_words: [的目标, ');
-    writeFileSync(file, yaml.replace('name_trail_words: [的目标, ', 'name_trail_words: [的目标, 率, '));
-    const rules = loadRules(rulesDir);
+    const rules = loadRules(editedRules(dir, 'indicators.yaml', 'name_trail_words: [的目标, ', 'name_trail_words: [的目标, 率, '));
     const seen: string[] = [];
     // looks at 3 files of a corpus of at least 5 (the defaults: 50 files or 5% of at least 200)
     const r = await rebuild(CORPUS, db, { rules, rewriteProbe: { minFiles: 5, look: 3, share: 0 }, onFile: (f) => seen.push(path.basename(f.file)) });

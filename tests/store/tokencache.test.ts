@@ -3,7 +3,7 @@
  * rule change that leaves jieba's dictionary alone does not cut every item again. The cached tokens
  * must be exactly jieba's: the same database as a build without the cache.
  */
-import { cpSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -11,9 +11,10 @@ import { TokenCache } from '../../src/batch/tokencache.js';
 import { jiebaDictKey, unitModel } from '../../src/extract/units.js';
 import { rebuild, tokenCacheDir } from '../../src/index.js';
 import { processText, type DocResult } from '../../src/pipeline.js';
-import { DEFAULT_RULES_DIR, loadRules } from '../../src/rules/index.js';
+import { loadRules } from '../../src/rules/index.js';
 import { ftsTokens } from '../../src/store/rows.js';
 import { CORPUS, SEEDS, seed, tmpDir } from '../helpers/paths.js';
+import { cacheEntries, editedRules } from '../helpers/rules.js';
 
 const rules = loadRules();
 const cut = (t: string) => unitModel(rules).cut(t);
@@ -70,21 +71,11 @@ describe('a rule change with the token cache', () => {
     const db = path.join(dir, 'out', 'plans.db');
     await rebuild(CORPUS, db, { tokenCache: tokenCacheDir(db) });
     // the entries, one per document, and when they were written
-    const entries = () =>
-      (readdirSync(tokenCacheDir(db), { recursive: true }) as string[])
-        .filter((f) => f.endsWith('.json'))
-        .sort()
-        .map((f) => [f, statSync(path.join(tokenCacheDir(db), f)).mtimeMs]);
+    const entries = () => cacheEntries(tokenCacheDir(db));
     const before = entries();
     expect(before).toHaveLength(readdirSync(CORPUS).length);
     // a rule change that leaves jieba's dictionary alone: one more word stripped from indicator names
-    const rulesDir = path.join(dir, 'rules');
-    cpSync(DEFAULT_RULES_DIR, rulesDir, { recursive: true });
-    const file = path.join(rulesDir, 'indicators.yaml');
-    const yaml = readFileSync(file, 'utf8');
-    expect(yaml).toContain('trail_words: [稳定, ');
-    writeFileSync(file, yaml.replace('trail_words: [稳定, ', 'trail_words: [稳定, 仍将, '));
-    const changed = loadRules(rulesDir);
+    const changed = loadRules(editedRules(dir, 'indicators.yaml', 'trail_words: [稳定, ', 'trail_words: [稳定, 仍将, '));
     expect(jiebaDictKey(changed)).toBe(jiebaDictKey(rules));
     const cached = await rebuild(CORPUS, db, { rules: changed, tokenCache: tokenCacheDir(db) });
     // over a copy of the database: a file that gives the rows stored keeps them
